@@ -1,0 +1,54 @@
+// Bundles the extension, the CLI, the in-editor test suites and the benchmarks with esbuild.
+// `vscode` stays external (the host provides it); mocha and playwright-core stay external so the
+// test runners load them from node_modules as they expect.
+import * as esbuild from 'esbuild';
+import { readdirSync, statSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+function findFiles(dir, pattern) {
+  let found = [];
+  let names = [];
+  try { names = readdirSync(dir); } catch { return found; }
+  for (const name of names) {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) found = found.concat(findFiles(full, pattern));
+    else if (pattern.test(name)) found.push(full);
+  }
+  return found;
+}
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  minify: production,
+  external: ['vscode', 'mocha', 'playwright-core', '@vscode/test-electron'],
+  logLevel: 'warning',
+};
+
+const builds = [
+  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
+  { ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+];
+if (!production) {
+  const testEntries = {};
+  for (const file of [...findFiles('test/integration', /\.ts$/), ...findFiles('test/e2e', /\.ts$/), ...findFiles('test/runner', /\.ts$/)]) {
+    testEntries[file.replace(/^test\//, '').replace(/\.ts$/, '')] = file;
+  }
+  if (Object.keys(testEntries).length > 0) builds.push({ ...common, entryPoints: testEntries, outdir: 'dist/test' });
+  const benchEntries = {};
+  for (const file of findFiles('bench', /\.ts$/)) benchEntries[file.replace(/^bench\//, '').replace(/\.ts$/, '')] = file;
+  if (Object.keys(benchEntries).length > 0) builds.push({ ...common, entryPoints: benchEntries, outdir: 'dist/bench' });
+}
+
+if (!watch) rmSync('dist', { recursive: true, force: true });
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}
