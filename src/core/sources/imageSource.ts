@@ -27,6 +27,8 @@ export interface ImageSource {
   readonly kind: SourceKind;
   /** The path or reference the user gave; every error names it. */
   readonly location: string;
+  /** What the source is, in words: "docker save (Docker 25+, OCI layout inside), gzip-compressed". */
+  readonly format: string;
   /** The descriptors this source starts from. */
   roots(options?: OperationOptions): Promise<SourceRoot[]>;
   /** The blob's stored size, or undefined when the source does not hold it. Never reads content. */

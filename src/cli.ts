@@ -1,0 +1,66 @@
+import { catCommand } from './cli/catCommand';
+import { parseArgs } from './cli/args';
+import type { Command } from './cli/command';
+import { ExitCode, exitCodeFor } from './cli/exitCodes';
+import { treeCommand } from './cli/treeCommand';
+import { verifyCommand } from './cli/verifyCommand';
+import { ImageError } from './core/errors';
+
+const HELP = `container-image-explorer: look inside container images from the command line.
+
+Usage:
+  container-image-explorer tree <source> [--json]      entry points and every descriptor reachable from them
+  container-image-explorer cat <source> <digest>        the exact bytes of a blob, to stdout
+  container-image-explorer verify <source> [--json]     hash every blob the source holds; exit 1 on a mismatch
+
+A <source> is a docker save archive (any Docker version, optionally gzip/zstd-compressed),
+an oci-archive tar or an OCI layout directory. A prefix forces the kind:
+docker-archive:PATH, oci-archive:PATH, oci:DIR.
+
+Exit codes: 0 ok, 1 verification failed, 2 usage, 3 the source cannot be read,
+4 the blob or path is not in the source, 5 network, 130 cancelled, 70 internal error.
+`;
+
+const COMMANDS: Record<string, Command> = { tree: treeCommand, cat: catCommand, verify: verifyCommand };
+const VALUED = new Set<string>();
+const KNOWN = new Set(['json', 'help', 'version']);
+
+export async function main(argv: string[]): Promise<number> {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  try {
+    const args = parseArgs(argv, VALUED, KNOWN);
+    const [name, ...rest] = args.positionals;
+    if (args.flags.has('version')) {
+      process.stdout.write(`${process.env.CIE_VERSION ?? '0.1.0'}\n`);
+      return ExitCode.ok;
+    }
+    if (name === undefined || name === 'help' || args.flags.has('help')) {
+      process.stdout.write(HELP);
+      return name === undefined && !args.flags.has('help') ? ExitCode.usage : ExitCode.ok;
+    }
+    const command = COMMANDS[name];
+    if (!command) throw new ImageError('usage', `unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}`);
+    return await command({ args: { positionals: rest, flags: args.flags }, operation: { signal: controller.signal } });
+  } catch (error) {
+    if (error instanceof ImageError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return exitCodeFor(error.code);
+    }
+    // Anything else is our bug: one line for the user, the stack only when asked for.
+    process.stderr.write(`internal error: ${(error as Error)?.message ?? String(error)}\n`);
+    if (process.env.CIE_DEBUG) process.stderr.write(`${(error as Error)?.stack}\n`);
+    return ExitCode.internal;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    () => {
+      process.exitCode = ExitCode.internal;
+    },
+  );
+}

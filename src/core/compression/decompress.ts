@@ -1,0 +1,57 @@
+import { Transform, type TransformCallback } from 'node:stream';
+import * as zlib from 'node:zlib';
+import { Decompress as FzstdDecompress } from 'fzstd';
+import { ImageError } from '../errors';
+import type { Compression } from './detect';
+
+type ZstdFactory = () => Transform;
+
+/**
+ * Node ≥ 22.15 has a built-in zstd decoder in zlib (what VS Code 1.139's extension host runs);
+ * older Nodes fall back to fzstd, a maintained pure-JS decoder (slower, but no native build).
+ */
+function builtInZstd(): ZstdFactory | undefined {
+  const create = (zlib as unknown as { createZstdDecompress?: () => Transform }).createZstdDecompress;
+  return typeof create === 'function' ? () => create.call(zlib) : undefined;
+}
+
+class FzstdTransform extends Transform {
+  private readonly decoder = new FzstdDecompress((chunk) => {
+    this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  });
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    try {
+      this.decoder.push(chunk);
+      callback();
+    } catch (error) {
+      callback(error as Error);
+    }
+  }
+
+  override _flush(callback: TransformCallback): void {
+    try {
+      this.decoder.push(new Uint8Array(0), true);
+      callback();
+    } catch (error) {
+      callback(error as Error);
+    }
+  }
+}
+
+export const zstdImplementation: 'node:zlib' | 'fzstd' = builtInZstd() ? 'node:zlib' : 'fzstd';
+
+/** A streaming decoder for `compression`; 'none' passes bytes through. Errors name `what`. */
+export function createDecompressor(compression: Compression, what: string): Transform {
+  switch (compression) {
+    case 'none':
+      return new Transform({ transform: (chunk, _encoding, callback) => callback(null, chunk) });
+    case 'gzip':
+      // Multi-member gzip (eStargz, `cat a.gz b.gz`) is one stream to zlib's gunzip.
+      return zlib.createGunzip({ chunkSize: 256 * 1024 });
+    case 'zstd':
+      return (builtInZstd() ?? (() => new FzstdTransform()))();
+    default:
+      throw new ImageError('unsupported', `${compression} compression is not supported (only gzip and zstd are)`, { subject: what });
+  }
+}

@@ -1,0 +1,217 @@
+import { throttledProgress, throwIfCancelled, type OperationOptions } from '../cancellation';
+import { describeError, ImageError } from '../errors';
+import type { ImageSource, SourceKind } from '../sources/imageSource';
+import { readBlob } from '../sources/readBlob';
+import { ReadLimits } from '../sources/limits';
+import { parseImageConfig } from './config';
+import { formatPlatform, type Descriptor } from './descriptor';
+import { parseImageDocument, type ImageDocument } from './manifest';
+import { isImageConfigMediaType, isIndexMediaType, isJsonMediaType, isManifestMediaType } from './mediaTypes';
+import { ATTESTATION_ANNOTATIONS, kindOfLayer, kindOfManifestLike, type NodeKind } from './nodeKind';
+
+/** One descriptor of the image graph: a node of `tree --json`. */
+export interface GraphNode {
+  digest: string;
+  mediaType: string;
+  size: number;
+  kind: NodeKind;
+  /** Whether the source holds the blob ("not in this archive" otherwise). */
+  present: boolean;
+  /** `os/arch[/variant]` where known (from an index descriptor or the image config). */
+  platform?: string;
+  /** Digests of the nodes whose document references this one (manifests, indexes). */
+  parents: string[];
+  annotations: Record<string, string>;
+  artifactType?: string;
+  /** OCI 1.1: the manifest this artifact refers to. */
+  subject?: string;
+  /** OCI 1.1: artifacts in this source whose `subject` is this node. */
+  referrers?: string[];
+  /** BuildKit: the image manifest an attestation manifest describes (`vnd.docker.reference.digest`). */
+  attests?: string;
+  /** BuildKit: attestation manifests that describe this image manifest. */
+  attestations?: string[];
+  /** Names given to a root: tags, `ref.name` annotations, RepoTags. */
+  names?: string[];
+  /** Why the node's document could not be read, if it could not. */
+  error?: string;
+}
+
+export interface GraphRoot {
+  names: string[];
+  digest: string;
+  mediaType: string;
+  size: number;
+}
+
+export interface ImageGraph {
+  source: { location: string; kind: SourceKind; format: string };
+  roots: GraphRoot[];
+  /** Every descriptor reachable from the roots, breadth first, each once. */
+  nodes: GraphNode[];
+  /** Blobs the source holds that nothing references. */
+  unreferenced: Array<{ digest: string; size: number }>;
+  /** Parsed documents by digest (indexes and manifests), for the adapters; not serialised. */
+  documents: Map<string, ImageDocument>;
+}
+
+/** The most nodes one graph may have: a hostile index cannot make us walk forever. */
+const MAX_NODES = 200_000;
+/** Unreferenced blobs up to this size are peeked at for OCI 1.1 `subject` (referrers not in index.json). */
+const REFERRER_PEEK_LIMIT = 256 * 1024;
+
+interface Visit {
+  descriptor: Descriptor;
+  parent?: GraphNode;
+  /** The kind the parent's document gives this descriptor (config, layer...); undefined for manifest-likes. */
+  childKind?: NodeKind;
+  platform?: string;
+}
+
+/** Walks a source from its roots: reads each index and manifest once, marks absent blobs, links attestations and referrers. */
+export async function buildImageGraph(source: ImageSource, options: OperationOptions = {}): Promise<ImageGraph> {
+  const progress = throttledProgress(options.progress);
+  const nodes = new Map<string, GraphNode>();
+  const documents = new Map<string, ImageDocument>();
+  const roots = await source.roots(options);
+  const queue: Visit[] = roots.map((root) => ({ descriptor: root.descriptor, platform: formatPlatform(root.descriptor.platform) }));
+
+  const visit = async ({ descriptor, parent, childKind, platform }: Visit): Promise<void> => {
+    const existing = nodes.get(descriptor.digest);
+    if (existing) {
+      if (parent && !existing.parents.includes(parent.digest)) existing.parents.push(parent.digest);
+      return;
+    }
+    if (nodes.size >= MAX_NODES) throw new ImageError('too-large', `the image graph has more than ${MAX_NODES} descriptors`, { source: source.location });
+    const stat = await source.stat(descriptor.digest, options);
+    const node: GraphNode = {
+      digest: descriptor.digest,
+      mediaType: descriptor.mediaType,
+      // Schema 1 layers carry no size; the stored blob's size stands in when there is one.
+      size: descriptor.size >= 0 ? descriptor.size : (stat?.size ?? 0),
+      kind: childKind ?? 'blob',
+      present: stat !== undefined,
+      parents: parent ? [parent.digest] : [],
+      annotations: descriptor.annotations ?? {},
+    };
+    if (descriptor.artifactType) node.artifactType = descriptor.artifactType;
+    if (platform && platform !== 'unknown/unknown') node.platform = platform;
+    nodes.set(node.digest, node);
+    progress({ message: `Reading ${node.digest}`, done: nodes.size });
+    if (childKind !== undefined && childKind !== 'blob') return;
+
+    let document: ImageDocument | undefined;
+    if (node.present && mayBeManifest(descriptor, childKind)) {
+      try {
+        document = parseImageDocument(await readBlob(source, descriptor.digest, ReadLimits.manifest, options), descriptor.mediaType, { source: source.location, subject: descriptor.digest });
+        documents.set(node.digest, document);
+        if (!node.mediaType) node.mediaType = document.mediaType;
+      } catch (error) {
+        if (error instanceof ImageError && error.code === 'cancelled') throw error;
+        if (childKind === undefined) node.error = describeError(error);
+      }
+    }
+    node.kind = childKind === 'blob' && !document ? 'blob' : kindOfManifestLike(descriptor, document);
+    if (node.kind === 'attestation-manifest') {
+      delete node.platform;
+      const attests = descriptor.annotations?.[ATTESTATION_ANNOTATIONS.digest];
+      if (attests) node.attests = attests;
+    }
+    if (!document) return;
+    if (document.type !== 'schema1') {
+      if (document.subject) node.subject = document.subject.digest;
+      if (document.artifactType) node.artifactType = document.artifactType;
+    }
+    if (document.type === 'index') {
+      for (const child of document.manifests) queue.push({ descriptor: child, parent: node, platform: formatPlatform(child.platform) });
+    } else if (document.type === 'manifest') {
+      if (!node.platform && node.kind === 'manifest') node.platform = await platformFromConfig(source, document.config, options);
+      queue.push({ descriptor: document.config, parent: node, childKind: 'config', platform: node.platform });
+      for (const layer of document.layers) queue.push({ descriptor: layer, parent: node, childKind: kindOfLayer(layer, node.kind), platform: node.platform });
+    } else {
+      if (!node.platform && document.architecture) node.platform = `linux/${document.architecture}`;
+      for (const layerDigest of document.layerDigests) queue.push({ descriptor: { mediaType: '', digest: layerDigest, size: -1 }, parent: node, childKind: 'layer', platform: node.platform });
+    }
+  };
+
+  const drain = async () => {
+    while (queue.length > 0) {
+      throwIfCancelled(options.signal, 'reading the image graph');
+      await visit(queue.shift() as Visit);
+    }
+  };
+  await drain();
+
+  // OCI 1.1 referrers that index.json does not list: unreferenced small manifests with a subject.
+  const listed = await source.list(options);
+  for (const digest of listed ?? []) {
+    if (nodes.has(digest)) continue;
+    const stat = await source.stat(digest, options);
+    if (!stat || stat.size > REFERRER_PEEK_LIMIT) continue;
+    const document = await peekDocument(source, digest, options);
+    if (document && document.type !== 'schema1' && document.subject) {
+      queue.push({ descriptor: { mediaType: document.mediaType, digest, size: stat.size } });
+      await drain();
+    }
+  }
+
+  linkAttestationsAndReferrers(nodes);
+  const unreferenced: Array<{ digest: string; size: number }> = [];
+  for (const digest of listed ?? []) {
+    if (nodes.has(digest)) continue;
+    unreferenced.push({ digest, size: (await source.stat(digest, options))?.size ?? 0 });
+  }
+  const graphRoots = roots.map((root) => ({ names: root.names, digest: root.descriptor.digest, mediaType: root.descriptor.mediaType, size: root.descriptor.size }));
+  for (const root of graphRoots) {
+    const node = nodes.get(root.digest);
+    if (node && root.names.length > 0) node.names = [...new Set([...(node.names ?? []), ...root.names])];
+  }
+  return { source: { location: source.location, kind: source.kind, format: source.format }, roots: graphRoots, nodes: [...nodes.values()], unreferenced, documents };
+}
+
+function mayBeManifest(descriptor: Descriptor, childKind: NodeKind | undefined): boolean {
+  if (childKind === undefined) return true; // roots and index entries are manifests by definition
+  return isIndexMediaType(descriptor.mediaType) || isManifestMediaType(descriptor.mediaType);
+}
+
+async function platformFromConfig(source: ImageSource, config: Descriptor, options: OperationOptions): Promise<string | undefined> {
+  if (!isImageConfigMediaType(config.mediaType) && !isJsonMediaType(config.mediaType)) return undefined;
+  try {
+    if (!(await source.stat(config.digest, options))) return undefined;
+    const parsed = parseImageConfig(await readBlob(source, config.digest, ReadLimits.config, options), { source: source.location, subject: config.digest });
+    return formatPlatform(parsed.platform);
+  } catch {
+    return undefined;
+  }
+}
+
+async function peekDocument(source: ImageSource, digest: string, options: OperationOptions): Promise<ImageDocument | undefined> {
+  try {
+    return parseImageDocument(await readBlob(source, digest, REFERRER_PEEK_LIMIT, options), undefined, { source: source.location, subject: digest });
+  } catch {
+    return undefined;
+  }
+}
+
+function linkAttestationsAndReferrers(nodes: Map<string, GraphNode>): void {
+  for (const node of nodes.values()) {
+    if (node.attests) {
+      const image = nodes.get(node.attests);
+      if (image) image.attestations = [...(image.attestations ?? []), node.digest];
+    }
+    if (node.subject) {
+      const subject = nodes.get(node.subject);
+      if (subject) subject.referrers = [...(subject.referrers ?? []), node.digest];
+    }
+  }
+}
+
+/** The JSON shape of `tree --json` (documented in the README); stable: add fields, never rename. */
+export function graphToJson(graph: ImageGraph): object {
+  return {
+    source: graph.source,
+    roots: graph.roots.map((root) => ({ name: root.names[0] ?? null, ...root })),
+    nodes: graph.nodes,
+    unreferenced: graph.unreferenced,
+  };
+}

@@ -1,0 +1,41 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { createApi, type ContainerImageExplorerApi } from './vscode/api';
+import { registerCommands } from './vscode/commands';
+import { ImageFileSystemProvider } from './vscode/fileSystemProvider';
+import { Log } from './vscode/log';
+import { mountWithProgress } from './vscode/mountWithProgress';
+import { SourceManager } from './vscode/sourceManager';
+import { IMAGES_VIEW_ID, ImageTreeProvider } from './vscode/tree/imageTreeProvider';
+
+export type { ContainerImageExplorerApi } from './vscode/api';
+
+/** Composition root: creates the model and registers each contribution; no logic of its own. */
+export function activate(context: vscode.ExtensionContext): ContainerImageExplorerApi {
+  const log = new Log();
+  const sources = new SourceManager();
+  const tree = new ImageTreeProvider(sources);
+  context.subscriptions.push(
+    log,
+    sources,
+    tree,
+    ImageFileSystemProvider.register(sources, log),
+    vscode.window.createTreeView(IMAGES_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false, canSelectMany: false }),
+    ...registerCommands(sources, log),
+  );
+  void openOnStartup(sources, log);
+  return createApi(sources, tree);
+}
+
+/** Mounts what `containerImageExplorer.openOnStartup` (or CIE_OPEN_ON_START, used by `npm start`) lists. */
+async function openOnStartup(sources: SourceManager, log: Log): Promise<void> {
+  const configured = vscode.workspace.getConfiguration('containerImageExplorer').get<string[]>('openOnStartup', []);
+  const fromEnvironment = (process.env.CIE_OPEN_ON_START ?? '').split(path.delimiter).filter(Boolean);
+  const base = vscode.workspace.workspaceFolders?.[0]?.uri.scheme === 'file' ? vscode.workspace.workspaceFolders[0].uri.fsPath : process.cwd();
+  for (const spec of [...configured, ...fromEnvironment]) {
+    const resolved = /^(docker-archive|oci-archive|oci):/.test(spec) || path.isAbsolute(spec) ? spec : path.resolve(base, spec);
+    await mountWithProgress(sources, log, resolved);
+  }
+}
+
+export function deactivate(): void {}

@@ -1,0 +1,107 @@
+import * as vscode from 'vscode';
+import { ImageError } from '../core/errors';
+import { humanSize } from '../core/format';
+import { verifyBlob } from '../core/integrity';
+import { toOperation } from './cancellation';
+import { blobTitle } from './documentTitles';
+import { toImageUri } from './imageUri';
+import type { Log } from './log';
+import { mountWithProgress } from './mountWithProgress';
+import type { SourceManager } from './sourceManager';
+import { IMAGES_VIEW_ID } from './tree/imageTreeProvider';
+import type { TreeNode } from './tree/treeNode';
+
+const ARCHIVE_FILTERS = { 'Image archives': ['tar', 'gz', 'tgz', 'zst', 'zstd'], 'All files': ['*'] };
+
+/** Registers every command of the extension; each is a small function over the source manager. */
+export function registerCommands(sources: SourceManager, log: Log): vscode.Disposable[] {
+  const mountAll = async (uris: readonly vscode.Uri[] | undefined) => {
+    for (const uri of uris ?? []) await mountWithProgress(sources, log, uri.fsPath);
+  };
+  const requireNode = (node: TreeNode | undefined): NonNullable<TreeNode['graphNode']> => {
+    if (!node?.graphNode) throw new ImageError('usage', 'select an item in the Images view first');
+    return node.graphNode;
+  };
+  const openNode = async (node: TreeNode | undefined, viewColumn?: vscode.ViewColumn) => {
+    const graphNode = requireNode(node);
+    const uri = toImageUri({ source: node!.mounted.spec, target: { type: 'blob', digest: graphNode.digest, title: blobTitle(graphNode) } });
+    await vscode.commands.executeCommand('vscode.open', uri, { viewColumn, preview: viewColumn === undefined });
+  };
+  const handlers: Record<string, (...args: never[]) => unknown> = {
+    openArchive: async () => mountAll(await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Open Image Archive', filters: ARCHIVE_FILTERS, title: 'Open Image Archive' })),
+    openLayout: async () => mountAll(await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: true, openLabel: 'Open OCI Layout', title: 'Open OCI Layout Folder' })),
+    openRemote: async () => {
+      const reference = await vscode.window.showInputBox({ title: 'Open Remote Image', prompt: 'An image reference, e.g. alpine:3.20 or ghcr.io/org/app@sha256:…', ignoreFocusOut: true });
+      if (reference) await vscode.window.showWarningMessage(`Registry images are not supported by this version yet; "${reference}" was not opened.`);
+    },
+    openInExplorer: async (uri?: vscode.Uri, selected?: vscode.Uri[]) => mountAll(selected?.length ? selected : uri ? [uri] : undefined),
+    refresh: async () => {
+      await vscode.window.withProgress({ location: { viewId: IMAGES_VIEW_ID } }, async (_progress, token) => {
+        const operation = toOperation(token);
+        try {
+          await sources.refresh(operation);
+        } finally {
+          operation.dispose();
+        }
+      });
+    },
+    collapseAll: () => vscode.commands.executeCommand(`workbench.actions.treeView.${IMAGES_VIEW_ID}.collapseAll`),
+    closeSource: async (node?: TreeNode) => {
+      if (node) await sources.close(node.mounted.spec);
+    },
+    openNode: (node?: TreeNode) => openNode(node),
+    openNodeToSide: (node?: TreeNode) => openNode(node, vscode.ViewColumn.Beside),
+    copyDigest: async (node?: TreeNode) => vscode.env.clipboard.writeText(requireNode(node).digest),
+    copyReference: async (node?: TreeNode) => {
+      const graphNode = requireNode(node);
+      const root = node!.mounted.graph.roots.find((candidate) => candidate.names.length > 0);
+      const repository = root ? root.names[0].replace(/:[^:/]+$/, '') : node!.mounted.label;
+      await vscode.env.clipboard.writeText(`${repository}@${graphNode.digest}`);
+    },
+    verifyDigest: async (node?: TreeNode) => {
+      const graphNode = requireNode(node);
+      const check = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Verifying ${graphNode.digest.slice(0, 19)}…`, cancellable: true }, async (progress, token) => {
+        const operation = toOperation(token, progress);
+        try {
+          return await verifyBlob(node!.mounted.source, graphNode.digest, graphNode.size, operation);
+        } finally {
+          operation.dispose();
+        }
+      });
+      if (check.ok) void vscode.window.showInformationMessage(`${graphNode.digest} verified (${humanSize(check.size ?? 0)}).`);
+      else await log.showError(`Verification failed for ${graphNode.digest}`, check.problem);
+    },
+    verifySource: async (node?: TreeNode) => {
+      if (!node) return;
+      const present = node.mounted.graph.nodes.filter((candidate) => candidate.present);
+      const failures = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Verifying ${node.mounted.label}`, cancellable: true }, async (progress, token) => {
+        const failed: string[] = [];
+        for (const [index, graphNode] of present.entries()) {
+          if (token.isCancellationRequested) break;
+          progress.report({ message: `${index + 1}/${present.length}`, increment: 100 / present.length });
+          const operation = toOperation(token);
+          try {
+            const check = await verifyBlob(node.mounted.source, graphNode.digest, graphNode.size, operation);
+            if (!check.ok) failed.push(`${graphNode.digest}: ${check.problem}`);
+          } finally {
+            operation.dispose();
+          }
+        }
+        return failed;
+      });
+      if (failures.length === 0) void vscode.window.showInformationMessage(`${node.mounted.label}: all ${present.length} blobs verified.`);
+      else await log.showError(`${node.mounted.label}: ${failures.length} blob(s) failed verification`, failures.join('\n'));
+    },
+    showLog: () => log.channel.show(),
+  };
+  return Object.entries(handlers).map(([name, handler]) =>
+    vscode.commands.registerCommand(`containerImageExplorer.${name}`, async (...args: never[]) => {
+      try {
+        return await handler(...args);
+      } catch (error) {
+        await log.showError(`Container Image Explorer: ${name} failed`, error);
+        return undefined;
+      }
+    }),
+  );
+}

@@ -1,0 +1,41 @@
+import { promises as fs } from 'node:fs';
+import * as vscode from 'vscode';
+import { splitSourcePrefix } from '../../core/sources/openSource';
+import type { SourceManager } from '../sourceManager';
+import { SourceItem } from './sourceItem';
+import type { TreeNode } from './treeNode';
+
+export const IMAGES_VIEW_ID = 'containerImageExplorer.images';
+
+/** The "Images" view: one root per mounted source, children built lazily from the graph. */
+export class ImageTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly sources: SourceManager) {
+    this.subscription = sources.onDidChange(() => this.changed.fire(undefined));
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    return node.item();
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (node) return node.children();
+    const roots: TreeNode[] = [];
+    for (const mounted of this.sources.list()) {
+      const size = await fs
+        .stat(splitSourcePrefix(mounted.spec).location)
+        .then((stats) => (stats.isFile() ? stats.size : undefined))
+        .catch(() => undefined);
+      roots.push(new SourceItem(mounted, size));
+    }
+    return roots;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,41 @@
+import * as vscode from 'vscode';
+import { humanSize } from '../../core/format';
+import type { GraphNode } from '../../core/model/imageGraph';
+import type { MountedSource } from '../sourceManager';
+import { GraphNodeItem, UnreferencedGroupItem } from './graphItems';
+import type { TreeNode } from './treeNode';
+
+/** A mounted archive, layout or reference: the top row. */
+export class SourceItem implements TreeNode {
+  readonly id: string;
+
+  constructor(
+    readonly mounted: MountedSource,
+    private readonly sizeOnDisk?: number,
+  ) {
+    this.id = mounted.spec;
+  }
+
+  item(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.mounted.label, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = this.id;
+    item.description = [this.mounted.graph.source.format, this.sizeOnDisk !== undefined ? humanSize(this.sizeOnDisk) : undefined].filter(Boolean).join(' · ');
+    item.tooltip = new vscode.MarkdownString(`**${this.mounted.label}**\n\n${this.mounted.spec}\n\n${this.mounted.graph.source.format}`);
+    item.iconPath = new vscode.ThemeIcon(this.mounted.source.kind === 'oci-layout' ? 'folder-library' : 'file-zip');
+    item.contextValue = `source ${this.mounted.source.kind}`;
+    return item;
+  }
+
+  async children(): Promise<TreeNode[]> {
+    const { graph, nodes } = this.mounted;
+    const tops: GraphNode[] = [];
+    for (const root of graph.roots) {
+      const node = nodes.get(root.digest);
+      if (node && !tops.includes(node)) tops.push(node);
+    }
+    for (const node of graph.nodes) if (node.parents.length === 0 && !node.subject && !tops.includes(node)) tops.push(node);
+    const children: TreeNode[] = tops.map((node) => new GraphNodeItem(this.mounted, node, this.id));
+    if (graph.unreferenced.length > 0) children.push(new UnreferencedGroupItem(this.mounted));
+    return children;
+  }
+}
