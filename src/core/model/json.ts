@@ -1,4 +1,5 @@
 import { ImageError } from '../errors';
+import { jsonErrorOffset } from './jsonErrorOffset';
 
 /** Parses JSON, turning a syntax error into a `bad-json` error that says which document and where. */
 export function parseJson(bytes: Buffer | string, what: { source?: string; subject: string }): unknown {
@@ -6,10 +7,10 @@ export function parseJson(bytes: Buffer | string, what: { source?: string; subje
   try {
     return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
-    const detail = (error as Error).message;
-    const position = /position (\d+)/.exec(detail);
-    const where = position ? ` (${lineAndColumn(text, Number(position[1]))})` : '';
-    throw new ImageError('bad-json', `is not valid JSON${where}: ${detail}`, { ...what, cause: error });
+    const offset = jsonErrorOffset(text);
+    const where = offset === undefined ? '' : ` at ${lineAndColumn(text, offset)}`;
+    const near = offset === undefined ? '' : ` near ${JSON.stringify(text.slice(Math.max(0, offset - 20), offset + 20))}`;
+    throw new ImageError('bad-json', `is not valid JSON${where}${near}`, { ...what, cause: error });
   }
 }
 
