@@ -16,6 +16,8 @@ export interface TreeRow {
   children(): Promise<TreeRow[]>;
   /** The digest the row stands for, when it stands for one. */
   digest?: string;
+  /** What commands receive as their argument when invoked on this row (context menus pass it too). */
+  handle: unknown;
 }
 
 /** The extension's public API (what `activate` returns); the integration tests use it. */
@@ -40,6 +42,7 @@ export function createApi(sources: SourceManager, tree: ImageTreeProvider): Cont
       contextValue: item.contextValue,
       collapsible: item.collapsibleState !== undefined && item.collapsibleState !== 0,
       digest: node.graphNode?.digest,
+      handle: node,
       children: async () => (await tree.getChildren(node)).map(toRow),
     };
   };
