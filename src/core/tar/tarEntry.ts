@@ -25,6 +25,8 @@ export interface TarEntry {
   devminor?: number;
   /** PAX records other than the ones folded into the fields above (e.g. `SCHILY.xattr.*`). */
   pax?: Record<string, string>;
+  /** The header's typeflag character ('0', '5', 'S', 'D', …), for types TarEntryType folds together. */
+  typeflag?: string;
   /** For GNU or PAX sparse files: the stored data size and the map of data regions. */
   sparse?: { storedSize: number; map: Array<{ offset: number; length: number }> };
 }
