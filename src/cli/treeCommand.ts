@@ -1,6 +1,6 @@
 import { shortDigest } from '../core/digest';
 import { humanSize } from '../core/format';
-import { buildImageGraph, graphToJson, type GraphNode, type ImageGraph } from '../core/model/imageGraph';
+import { buildImageGraph, childrenOf, graphToJson, type GraphNode, type ImageGraph } from '../core/model/imageGraph';
 import { openSource } from '../core/sources/openSource';
 import type { CommandContext } from './command';
 import { requirePositionals } from './args';
@@ -32,10 +32,6 @@ function describeNode(node: GraphNode): string {
 
 /** An indented drawing of the graph: each root, then what its documents reference. */
 export function renderGraph(graph: ImageGraph): string {
-  const children = new Map<string, GraphNode[]>();
-  for (const node of graph.nodes) {
-    for (const parent of node.parents) children.set(parent, [...(children.get(parent) ?? []), node]);
-  }
   const byDigest = new Map(graph.nodes.map((node) => [node.digest, node]));
   const lines = [`${graph.source.location}  (${graph.source.format})`];
   const draw = (node: GraphNode, prefix: string, last: boolean, seen: Set<string>) => {
@@ -43,7 +39,8 @@ export function renderGraph(graph: ImageGraph): string {
     lines.push(`${prefix}${last ? '└─ ' : '├─ '}${label}${describeNode(node)}`);
     if (seen.has(node.digest)) return;
     const nextSeen = new Set(seen).add(node.digest);
-    const kids = [...(children.get(node.digest) ?? []), ...(node.referrers ?? []).map((digest) => byDigest.get(digest)).filter((kid): kid is GraphNode => kid !== undefined)];
+    // Attestation manifests are drawn under the image they describe, not under the index.
+    const kids = childrenOf(graph, node, byDigest).filter((kid) => !(node.kind === 'index' && kid.kind === 'attestation-manifest' && kid.attests !== undefined && byDigest.has(kid.attests)));
     kids.forEach((kid, index) => draw(kid, prefix + (last ? '   ' : '│  '), index === kids.length - 1, nextSeen));
   };
   const tops = graph.roots.map((root) => byDigest.get(root.digest)).filter((node): node is GraphNode => node !== undefined);

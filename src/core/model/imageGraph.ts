@@ -215,3 +215,25 @@ export function graphToJson(graph: ImageGraph): object {
     unreferenced: graph.unreferenced,
   };
 }
+
+/**
+ * The nodes a node's document references, in the document's order (an index's manifests; a
+ * manifest's config then layers), then the attestations and referrers that point at it.
+ */
+export function childrenOf(graph: ImageGraph, node: GraphNode, byDigest: ReadonlyMap<string, GraphNode>): GraphNode[] {
+  const document = graph.documents.get(node.digest);
+  let digests: string[] = [];
+  if (document?.type === 'index') digests = document.manifests.map((descriptor) => descriptor.digest);
+  else if (document?.type === 'manifest') digests = [document.config.digest, ...document.layers.map((descriptor) => descriptor.digest)];
+  else if (document?.type === 'schema1') digests = document.layerDigests;
+  const seen = new Set<string>();
+  const result: GraphNode[] = [];
+  for (const digest of [...digests, ...(node.attestations ?? []), ...(node.referrers ?? [])]) {
+    const child = byDigest.get(digest);
+    if (child && !seen.has(digest)) {
+      seen.add(digest);
+      result.push(child);
+    }
+  }
+  return result;
+}

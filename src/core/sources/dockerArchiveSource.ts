@@ -9,6 +9,7 @@ import type { Descriptor } from '../model/descriptor';
 import { MediaType } from '../model/mediaTypes';
 import type { SavedImage } from './dockerSaveManifest';
 import type { FileTree } from './fileTree';
+import { blobPath, listLayoutBlobs } from './ociLayoutSource';
 import type { BlobRange, ImageSource, SourceRoot } from './imageSource';
 import { ReadLimits } from './limits';
 
@@ -105,8 +106,13 @@ export class DockerArchiveSource implements ImageSource {
     return this.rootList;
   }
 
+  /** A blob we synthesised or named, else a `blobs/<alg>/<hex>` file (Docker 25+ saves hold both). */
+  private find(digest: string): StoredBlob | undefined {
+    return this.blobs.get(digest) ?? (isDigest(digest) ? { path: blobPath(digest, this.location) } : undefined);
+  }
+
   async stat(digest: string): Promise<{ size: number } | undefined> {
-    const blob = this.blobs.get(digest);
+    const blob = this.find(digest);
     if (!blob) return undefined;
     if ('bytes' in blob) return { size: blob.bytes.length };
     const size = await this.tree.size(blob.path);
@@ -114,14 +120,15 @@ export class DockerArchiveSource implements ImageSource {
   }
 
   async open(digest: string, range?: BlobRange): Promise<Readable> {
-    const blob = this.blobs.get(digest);
-    if (!blob) throw new ImageError('missing-blob', 'blob is not in this archive', { source: this.location, subject: digest });
+    const blob = this.find(digest);
+    if (!blob || (await this.stat(digest)) === undefined) throw new ImageError('missing-blob', 'blob is not in this archive', { source: this.location, subject: digest });
     if ('path' in blob) return this.tree.open(blob.path, range);
     return Readable.from([range ? blob.bytes.subarray(range.start, range.end) : blob.bytes]);
   }
 
   async list(): Promise<string[]> {
-    return [...this.blobs.keys()].sort();
+    const stored = await listLayoutBlobs(this.tree);
+    return [...new Set([...this.blobs.keys(), ...stored])].sort();
   }
 
   async close(): Promise<void> {

@@ -14,6 +14,18 @@ export function blobPath(digest: string, location: string): string {
   return `blobs/${algorithm}/${hex}`;
 }
 
+/** Digests of the `blobs/<alg>/<hex>` files of a layout (names that are not valid digests are ignored). */
+export async function listLayoutBlobs(tree: FileTree): Promise<string[]> {
+  const digests: string[] = [];
+  for (const algorithm of await tree.list('blobs')) {
+    for (const hex of await tree.list(`blobs/${algorithm}`)) {
+      const digest = `${algorithm}:${hex}`;
+      if (isDigest(digest) && (await tree.size(`blobs/${algorithm}/${hex}`)) !== undefined) digests.push(digest);
+    }
+  }
+  return digests.sort();
+}
+
 /**
  * An OCI image layout (image-layout.md): `oci-layout`, `index.json` and `blobs/<alg>/<hex>`, in a
  * directory, an oci-archive tar, or a Docker 25+ / containerd `docker save`, which embed one.
@@ -54,14 +66,7 @@ export class OciLayoutSource implements ImageSource {
   }
 
   async list(): Promise<string[]> {
-    const digests: string[] = [];
-    for (const algorithm of await this.tree.list('blobs')) {
-      for (const hex of await this.tree.list(`blobs/${algorithm}`)) {
-        const digest = `${algorithm}:${hex}`;
-        if (isDigest(digest) && (await this.tree.size(`blobs/${algorithm}/${hex}`)) !== undefined) digests.push(digest);
-      }
-    }
-    return digests.sort();
+    return listLayoutBlobs(this.tree);
   }
 
   async close(): Promise<void> {

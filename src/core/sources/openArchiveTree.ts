@@ -27,7 +27,9 @@ export async function openArchiveTree(path: string, options: OperationOptions = 
     const head = await file.read(0, Math.min(file.size, 512));
     const compression = detectCompression(head.subarray(0, MAGIC_BYTES_NEEDED));
     if (compression === 'none') {
-      if (!looksLikeTar(head)) throw notATar(path, head, file.size);
+      // A tar of nothing is just zero blocks: still a tar, which the classifier then calls empty.
+      const allZero = head.length === 512 && head.every((byte) => byte === 0);
+      if (!allZero && !looksLikeTar(head)) throw notATar(path, head, file.size);
       const entries = await indexTar(file, options);
       const tree = new ArchiveTree(path, entries, (entry) => new SliceByteSource(`${path}: ${entry.path}`, file, entry.dataOffset, entry.size), () => file.close());
       return { tree, compression };

@@ -72,6 +72,12 @@ async function classifyArchive(location: string, tree: FileTree, suffix: string,
   if (hasIndex && hasManifestJson) {
     // Docker 25+ and containerd write an OCI layout plus the classic manifest.json.
     const saved = await readManifestJson(tree, location);
+    const layoutSource = new OciLayoutSource('docker-archive', location, '', tree);
+    if ((await layoutSource.roots()).length === 0 && saved.length > 0) {
+      // An index.json with no manifests (`"manifests": null`, seen in ggcr's hello-world-v25.tar):
+      // manifest.json still describes the images, so read them the legacy way.
+      return DockerArchiveSource.create(location, tree, `docker save (Docker 25+, empty index.json; read via manifest.json)${suffix}`, saved, options);
+    }
     const tagsByConfig = new Map(saved.map((image) => ['path' in image.config ? image.config.path : '', image.names] as const));
     const extraNames = async (root: SourceRoot) => repoTagsForRoot(tree, location, root, tagsByConfig);
     return new OciLayoutSource('docker-archive', location, `docker save (OCI layout inside, Docker 25+/containerd)${suffix}`, tree, extraNames);

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { shortDigest } from '../../core/digest';
 import { humanSize } from '../../core/format';
-import type { GraphNode } from '../../core/model/imageGraph';
+import { childrenOf, type GraphNode } from '../../core/model/imageGraph';
 import { blobTitle } from '../documentTitles';
 import { toImageUri } from '../imageUri';
 import type { MountedSource } from '../sourceManager';
@@ -56,9 +56,8 @@ export class GraphNodeItem implements TreeNode {
 
   private childNodes(): GraphNode[] {
     const node = this.graphNode;
-    const children = this.mounted.graph.nodes.filter((candidate) => candidate.parents.includes(node.digest) && !(node.kind === 'index' && candidate.kind === 'attestation-manifest' && candidate.attests !== undefined && this.mounted.nodes.has(candidate.attests)));
-    const extra = [...(node.attestations ?? []), ...(node.referrers ?? [])].map((digest) => this.mounted.nodes.get(digest)).filter((kid): kid is GraphNode => kid !== undefined);
-    return [...children, ...extra];
+    // Attestation manifests show under the image they describe, not under the index.
+    return childrenOf(this.mounted.graph, node, this.mounted.nodes).filter((child) => !(node.kind === 'index' && child.kind === 'attestation-manifest' && child.attests !== undefined && this.mounted.nodes.has(child.attests)));
   }
 
   item(): vscode.TreeItem {
