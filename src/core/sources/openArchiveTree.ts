@@ -94,6 +94,11 @@ function notATar(path: string, head: Buffer, size: number): ImageError {
   else if (/^\s*[[{]/.test(text)) looksLike = 'a JSON document';
   else if (head.subarray(0, 4).toString('latin1') === 'PK\u0003\u0004') looksLike = 'a zip archive';
   else if (head.subarray(0, 4).toString('latin1') === '\u007fELF') looksLike = 'an ELF executable';
-  else if (/^[\x09\x0a\x0d\x20-\x7e]*$/.test(text)) looksLike = 'a text file';
+  else if (isPrintable(head.subarray(0, 64))) looksLike = 'a text file';
   return new ImageError('not-an-image', `is not an image archive: it is not a tar (nor gzip/zstd-compressed tar); it looks like ${looksLike}`, { source: path });
+}
+
+/** Printable ASCII plus tab, newline and carriage return. */
+function isPrintable(bytes: Uint8Array): boolean {
+  return bytes.every((byte) => byte === 9 || byte === 10 || byte === 13 || (byte >= 0x20 && byte < 0x7f));
 }
