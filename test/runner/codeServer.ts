@@ -39,6 +39,20 @@ export interface CodeServer {
   stop(keepRunDir?: boolean): Promise<void>;
 }
 
+/** A quiet, offline workbench: no chat side bar, welcome page, update or telemetry traffic. */
+const QUIET_SETTINGS = {
+  'chat.disableAIFeatures': true,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'security.workspace.trust.enabled': false,
+  'git.enabled': false,
+};
+
 export async function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
@@ -79,6 +93,9 @@ export async function startCodeServer(toolchain: Toolchain, options: StartOption
   const runDir = mkdtempSync(path.join(os.tmpdir(), 'cie-vscode-'));
   const dirs = { userData: 'user-data', serverData: 'server-data', extensions: 'extensions', workspace: 'workspace' };
   for (const name of Object.values(dirs)) mkdirSync(path.join(runDir, name), { recursive: true });
+  // The web client keeps user settings on the server side, in <user-data-dir>/User.
+  mkdirSync(path.join(runDir, dirs.userData, 'User'), { recursive: true });
+  writeFileSync(path.join(runDir, dirs.userData, 'User', 'settings.json'), `${JSON.stringify(QUIET_SETTINGS, null, 2)}\n`);
   const logFile = path.join(runDir, 'server.log');
   const logFd = openSync(logFile, 'a');
   const args = [

@@ -1,0 +1,35 @@
+import * as assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { commandPalette, expandTreeItem, fileDialog, fixture, openTreeItem, openWorkbench, screenshot, showImagesView, treeItem, treeItemLabels } from './workbench';
+
+// The user's path: command palette -> Open Image Archive… -> type the path in VS Code's own file
+// dialog -> the archive appears in the Images view -> open its config in an editor.
+describe('UI: Open Image Archive… from the command palette', () => {
+  let page: Page;
+
+  before(async () => {
+    page = await openWorkbench();
+    await showImagesView(page);
+  });
+
+  after(async () => {
+    await page?.context().close();
+  });
+
+  it('mounts the archive typed into the file dialog', async () => {
+    await commandPalette(page, 'Open Image Archive');
+    await fileDialog(page, fixture('docker-archive.tar'));
+    await treeItem(page, 'docker-archive.tar').waitFor({ timeout: 30_000 });
+    await screenshot(page, 'open-archive-mounted');
+  });
+
+  it('opens the image config in an editor', async () => {
+    const labels = await treeItemLabels(page);
+    const image = labels.find((label) => label !== 'docker-archive.tar');
+    assert.ok(image, `an image row under the archive, rows: ${labels.join(' | ')}`);
+    await expandTreeItem(page, image);
+    await openTreeItem(page, 'Config');
+    await page.locator('.editor-group-container .tab', { hasText: /config/i }).first().waitFor();
+    await screenshot(page, 'open-archive-config');
+  });
+});

@@ -1,0 +1,139 @@
+// Helpers for UI tests: open the workbench with our extension, drive it like a person (activity
+// bar, command palette, quick input, tree, hover) and take screenshots. Selectors are VS Code's
+// own DOM (1.139); when an upgrade breaks one, fix it here, once.
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { consoleText, isInteresting } from '../runner/browser';
+import { writeWorkspaceSettings } from '../runner/codeServer';
+import type { E2ESession } from '../runner/e2eSession';
+import { extensionEnvironment } from '../runner/environment';
+
+export function session(): E2ESession {
+  const current = (globalThis as { cieE2ESession?: E2ESession }).cieE2ESession;
+  if (!current) throw new Error('UI tests run under dist/test/runner/e2eRunner.js (npm run test:e2e), not plain mocha');
+  return current;
+}
+
+/** Absolute path of a generated fixture (test/fixtures/generated, see its README.txt). */
+export function fixture(name: string): string {
+  return path.join(session().repoRoot, 'test/fixtures/generated', name);
+}
+
+export interface OpenOptions {
+  /** Archives/layouts mounted on activation (CIE_OPEN_ON_START through extensionEnvironment). */
+  open?: string[];
+  /** Extra environment for the extension host. */
+  env?: Record<string, string>;
+  /** Workspace settings, written to .vscode/settings.json of a fresh workspace folder. */
+  settings?: Record<string, unknown>;
+}
+
+let workspaceCount = 0;
+
+/** A new browser context with the workbench loaded (our extension in development mode). */
+export async function openWorkbench(options: OpenOptions = {}): Promise<Page> {
+  const { server, browser, repoRoot } = session();
+  const folder = path.join(server.runDir, `workspace-${++workspaceCount}`);
+  mkdirSync(folder, { recursive: true });
+  if (options.settings) writeWorkspaceSettings(folder, options.settings);
+  const env = { ...options.env, ...(options.open ? { CIE_OPEN_ON_START: options.open.join(path.delimiter) } : {}) };
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  session().pages.add(page);
+  page.on('close', () => session().pages.delete(page));
+  page.on('console', (message) => {
+    const text = consoleText(message);
+    if (isInteresting(message) && (process.env.CIE_VERBOSE === '1' || text.startsWith('[ERR]'))) console.log(`      [page] ${text.split('\n')[0]}`);
+  });
+  await page.goto(server.workbenchUrl({ folder, extensionEnvironment: extensionEnvironment(repoRoot, env) }));
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await activityBarItem(page).waitFor({ timeout: 60_000 });
+  return page;
+}
+
+function activityBarItem(page: Page): Locator {
+  return page.locator('.part.activitybar').getByRole('tab', { name: /Container Images/ });
+}
+
+/** Clicks our activity-bar entry (unless the view is already showing) and waits for the Images view. */
+export async function showImagesView(page: Page): Promise<void> {
+  const item = activityBarItem(page);
+  if ((await item.getAttribute('aria-selected')) !== 'true') await item.click();
+  // With a single view the pane header is hidden and the side bar title reads 'Container Images: Images'.
+  await page.locator('.part.sidebar .composite.title', { hasText: 'Container Images' }).waitFor();
+}
+
+/** Runs a command by its palette title, e.g. 'Open Image Archive…' (prefix match as typed). */
+export async function commandPalette(page: Page, label: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor();
+  await input.fill(`>${label}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click();
+}
+
+/** Types into the open quick input (input box, quick pick or the simple file dialog) and accepts. */
+export async function quickInput(page: Page, value: string): Promise<void> {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor();
+  await input.fill(value);
+  await input.press('Enter');
+}
+
+/**
+ * Answers VS Code's own (quick-input based) open dialog, which the web workbench shows for
+ * showOpenDialog, with an absolute path. The dialog fills in its start folder asynchronously and
+ * would overwrite a path typed before that, and Enter only accepts once it has listed the target.
+ */
+export async function fileDialog(page: Page, file: string): Promise<void> {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor();
+  await page.waitForFunction((element) => (element as HTMLInputElement | null)?.value.startsWith('/') ?? false, await input.elementHandle());
+  await input.fill(file);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(file) }).first().waitFor();
+  await input.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/** The first tree row in the side bar whose label contains `label`. */
+export function treeItem(page: Page, label: string): Locator {
+  return page.locator('.part.sidebar').getByRole('treeitem').filter({ hasText: label }).first();
+}
+
+/** Labels of the visible side-bar tree rows, top to bottom (for assertions and failure messages). */
+export async function treeItemLabels(page: Page): Promise<string[]> {
+  return page.locator('.part.sidebar [role="treeitem"] .label-name').allInnerTexts();
+}
+
+/** Expands a tree row by label (no-op when expanded) and waits until it is expanded. */
+export async function expandTreeItem(page: Page, label: string): Promise<Locator> {
+  const row = treeItem(page, label);
+  await row.waitFor({ timeout: 30_000 });
+  if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
+  await page.waitForFunction((element) => element?.getAttribute('aria-expanded') === 'true', await row.elementHandle(), { timeout: 30_000 });
+  return row;
+}
+
+/** Opens a tree row (its command, e.g. a file or blob editor) by clicking it. */
+export async function openTreeItem(page: Page, label: string): Promise<void> {
+  const row = treeItem(page, label);
+  await row.click();
+}
+
+/** Hovers the first editor text containing `text`; returns the hover widget's text. */
+export async function hover(page: Page, text: string): Promise<string> {
+  const target = page.locator('.monaco-editor .view-lines span', { hasText: text }).last();
+  await target.hover();
+  const widget = page.locator('.monaco-hover:not(.hidden)').first();
+  await widget.waitFor({ state: 'visible', timeout: 10_000 });
+  return widget.innerText();
+}
+
+/** Saves test-results/e2e/<name>.png and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const file = path.join(session().resultsDir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+  await page.screenshot({ path: file });
+  console.log(`      screenshot ${path.relative(session().repoRoot, file)}`);
+  return file;
+}
