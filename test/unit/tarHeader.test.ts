@@ -227,7 +227,7 @@ describe('tar header: PAX records', () => {
 
   it('reads integers and fractional times, refusing anything else', () => {
     assert.equal(paxInteger('uid', '2097152', 0), 2097152);
-    assert.equal(paxTime('mtime', '1350244992.023960108', 0), 1350244992.023960108);
+    assert.equal(paxTime('mtime', '1350244992.023960108', 0), Number('1350244992.023960108'));
     assert.equal(paxTime('mtime', '-1.5', 0), -1.5);
     assert.equal(paxTime('mtime', '1400000000', 0), 1400000000);
     throwsTar(() => paxInteger('uid', '12a', 1536), 'bad-pax', 1536);
