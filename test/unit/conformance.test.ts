@@ -16,7 +16,7 @@ import { parseImageDocument } from '../../src/core/model/manifest';
 import type { ImageSource } from '../../src/core/sources/imageSource';
 import { openArchiveTree } from '../../src/core/sources/openArchiveTree';
 import { openSource } from '../../src/core/sources/openSource';
-import { classifyEntry, CORPUS_DIR, isCovered, readCorpusEntries, REPO_ROOT, type Classified, type CorpusEntry } from './support/corpus';
+import { classifyEntry, compressionOf, CORPUS_DIR, isCovered, readCorpusEntries, REPO_ROOT, type Classified, type CorpusEntry } from './support/corpus';
 import { defaultExpectation, EXPECTATIONS, type ErrorExpectation, type Expectation, type OkExpectation } from './support/expectations';
 import { readDockerArchiveIndependently, readV1SaveIndependently } from './support/independentDocker';
 import { DOCUMENT_FILTER, readLayoutIndependently, type ExpectedLayout } from './support/independentOci';
@@ -105,8 +105,11 @@ function expectedKind(classified: Classified): string {
   return 'oci-archive';
 }
 
-/** GNU tar's regular files, each found by our archive reader with the same size (links resolved). */
-async function compareTarListing(file: string, checks: Checks, row: ReportRow): Promise<void> {
+/**
+ * GNU tar's regular files, each found by our archive reader with the same size (links resolved).
+ * `expectedFiles` replaces GNU tar where it knowingly differs from Go's archive/tar (what Docker uses).
+ */
+async function compareTarListing(file: string, negative: boolean, expectedFiles: string[] | undefined, checks: Checks, row: ReportRow): Promise<void> {
   const listing = listTar(file);
   const regular = new Map<string, number>();
   for (const item of listing.entries) {
@@ -116,8 +119,26 @@ async function compareTarListing(file: string, checks: Checks, row: ReportRow): 
     regular.set(normalized, item.size);
   }
   row.independent.push(`tar -tvf: ${listing.entries.length} entries, ${regular.size} files`);
-  const { tree } = await openArchiveTree(file);
+  let opened;
   try {
+    opened = await openArchiveTree(file);
+  } catch (error) {
+    if (error instanceof ImageError && negative) {
+      row.notes.push(`GNU tar lists it, our tar reader refuses it (${error.code}), as Go's archive/tar does`);
+      return;
+    }
+    checks.ok(false, `our tar reader cannot read what GNU tar lists: ${(error as Error).message}`);
+    return;
+  }
+  const { tree } = opened;
+  try {
+    if (expectedFiles) {
+      const ours: string[] = [];
+      for (const name of tree.paths()) if ((await tree.size(name)) !== undefined) ours.push(name);
+      checks.eq(ours.sort(), [...expectedFiles].sort(), 'regular files (Go archive/tar semantics, where GNU tar differs)');
+      row.notes.push(`GNU tar differs here (${[...regular.keys()].join(', ') || 'no names'}); checked against Go's reading instead`);
+      return;
+    }
     for (const [name, size] of regular) checks.eq(await tree.size(name), size, `archive entry "${name}" size (GNU tar says ${size})`);
   } finally {
     await tree.close();
@@ -158,7 +179,11 @@ function compareWithLayout(graph: ImageGraph, expected: ExpectedLayout, checks: 
     } else if (want.role === 'layer') {
       checks.ok(['layer', 'attestation', 'blob'].includes(node.kind), `${what} kind ${node.kind} is not a layer kind`);
     }
+    checks.eq(node.subject, want.subject, `${what} subject`);
+    if (want.subject && nodes.has(want.subject)) checks.ok(nodes.get(want.subject)?.referrers?.includes(want.digest), `${what} is not among the referrers of its subject ${short(want.subject)}`);
     if (want.attestation) {
+      checks.eq(node.attests, want.attests, `${what} attests (vnd.docker.reference.digest)`);
+      if (want.attests && nodes.has(want.attests)) checks.ok(nodes.get(want.attests)?.attestations?.includes(want.digest), `${what} is not among the attestations of ${short(want.attests)}`);
       checks.eq(node.kind, 'attestation-manifest', `${what} kind`);
       checks.eq(node.platform, undefined, `${what} (attestation manifest) platform`);
     } else if (want.role !== 'config' && want.role !== 'layer') {
@@ -208,12 +233,13 @@ function skopeoOciRoots(transport: 'oci' | 'oci-archive', location: string, expe
 
 // ── legacy docker save ─────────────────────────────────────────────────────────────────────────
 
-function compareWithDockerArchive(file: string, extracted: string, graph: ImageGraph, checks: Checks, row: ReportRow): number {
+function compareWithDockerArchive(file: string, extracted: string, graph: ImageGraph, checks: Checks, row: ReportRow): { mismatches: number; referenced: Set<string> } {
   const expected = readDockerArchiveIndependently(file, extracted);
   if (expected.problem) {
     checks.ok(false, expected.problem);
-    return 0;
+    return { mismatches: 0, referenced: new Set() };
   }
+  const referenced = new Set(expected.images.flatMap((image) => [image.configDigest ?? '', ...image.expectedLayerDigests]));
   row.independent.push(`jq manifest.json (${expected.images.length} image${expected.images.length === 1 ? '' : 's'}) + sha256 of stored files`);
   checks.eq(graph.roots.length, expected.images.length, 'roots = manifest.json entries');
   let skopeoRead = 0;
@@ -236,6 +262,13 @@ function compareWithDockerArchive(file: string, extracted: string, graph: ImageG
       image.expectedLayerDigests,
       `${what} layer digests (stored file digest; diff_id for an uncompressed tar)`,
     );
+    document.layers.forEach((layer, layerIndex) => {
+      const stored = path.join(extracted, image.layers[layerIndex] ?? '');
+      if (!existsSync(stored) || !statSync(stored).isFile()) return;
+      const magic = compressionOf(readFileSync(stored).subarray(0, 8));
+      const declared = layer.mediaType.endsWith('gzip') ? 'gzip' : layer.mediaType.endsWith('zstd') ? 'zstd' : 'none';
+      checks.eq(declared, magic === 'xz' || magic === 'bzip2' ? 'none' : magic, `${what} layer ${layerIndex} media type ${layer.mediaType} vs the stored file's magic bytes`);
+    });
     const skopeo = expected.skopeo[index];
     if (!hasTool('skopeo')) return;
     if (!skopeo.manifest) {
@@ -266,7 +299,7 @@ function compareWithDockerArchive(file: string, extracted: string, graph: ImageG
   });
   if (hasTool('skopeo')) row.independent.push(`skopeo docker-archive: ${skopeoRead}/${expected.images.length} images`);
   if (typeDiffs.size) row.notes.push(`layer media types differ (ours honest): ${[...typeDiffs].join(', ')}`);
-  return mismatches;
+  return { mismatches, referenced };
 }
 
 function compareWithV1Save(extracted: string, graph: ImageGraph, checks: Checks, row: ReportRow): void {
@@ -419,10 +452,11 @@ async function checkEntry(entry: CorpusEntry, classified: Classified, expectatio
   } catch (error) {
     failure = error;
   }
+  const elapsed = Date.now() - started;
 
   if (classified.shape === 'json') compareJsonDocument(full, classified.role === 'negative', checks, row);
   if (classified.shape === 'json-dir') countHashMatches(full, row);
-  if (classified.shape === 'bare-tar' && !classified.tarError) await compareTarListing(full, checks, row);
+  if (classified.shape === 'bare-tar' && !classified.tarError) await compareTarListing(full, classified.role === 'negative', expectation.files, checks, row);
 
   if (expectation.outcome === 'error') {
     if (outcome) {
@@ -430,7 +464,7 @@ async function checkEntry(entry: CorpusEntry, classified: Classified, expectatio
       row.nodes = outcome.graph.nodes.length;
       await outcome.source.close();
     }
-    checkError(failure, outcome !== undefined, expectation, full, Date.now() - started, checks, row);
+    checkError(failure, outcome !== undefined, expectation, full, elapsed, checks, row);
     return;
   }
 
@@ -490,18 +524,26 @@ async function checkImage(entry: CorpusEntry, classified: Classified, expectatio
       if (result.error) row.notes.push(`GNU tar extract: ${result.error.split('\n')[0]}`);
       if (classified.top.includes('index.json')) layoutDir = extracted;
     }
-    if (layoutDir) {
+    const viaManifestJson = layoutDir !== undefined && extracted !== undefined && classified.top.includes('manifest.json') && readLayoutIndependently(layoutDir).roots.length === 0;
+    if (viaManifestJson && extracted && layoutDir) {
+      // A Docker 25 save whose index.json lists nothing: manifest.json is what names the images.
+      const expected = readLayoutIndependently(layoutDir);
+      const docker = compareWithDockerArchive(full, extracted, graph, checks, row);
+      row.independent.push('(index.json lists no manifests: compared via manifest.json)');
+      checks.eq(graph.unreferenced.map((blob) => blob.digest).sort(), expected.blobFiles.filter((digest) => !docker.referenced.has(digest)).sort(), 'unreferenced = blobs/ files manifest.json does not name');
+      independentMismatches = expected.mismatches.length + docker.mismatches;
+    } else if (layoutDir) {
       const expected = readLayoutIndependently(layoutDir);
       compareWithLayout(graph, expected, checks, row);
       independentMismatches = expected.mismatches.length;
       skopeoOciRoots(classified.shape === 'layout-dir' ? 'oci' : 'oci-archive', full, expected, checks, row);
     } else if (extracted && classified.top.includes('manifest.json')) {
-      independentMismatches = compareWithDockerArchive(full, extracted, graph, checks, row);
+      independentMismatches = compareWithDockerArchive(full, extracted, graph, checks, row).mismatches;
     } else if (extracted && classified.top.includes('repositories')) {
       compareWithV1Save(extracted, graph, checks, row);
       independentMismatches = 0;
     }
-    if (classified.shape === 'image-archive') await compareTarListing(full, checks, row);
+    if (classified.shape === 'image-archive') await compareTarListing(full, classified.role === 'negative', undefined, checks, row);
   } finally {
     if (extracted) removeDir(extracted);
   }
@@ -529,6 +571,36 @@ async function checkImage(entry: CorpusEntry, classified: Classified, expectatio
   }
   if (expectation.referrers) checks.ok(graph.nodes.some((node) => (node.referrers?.length ?? 0) > 0), 'no node lists referrers (OCI 1.1 subject)');
 }
+
+describe('conformance: cancellation on corpus entries', function () {
+  this.timeout(30_000);
+  const cases = [
+    'wagoodman__dive/.data/test-docker-image.tar',
+    'aquasecurity__trivy/pkg/fanal/test/testdata/alpine-310.tar.gz',
+    'regclient__regclient/testdata/testrepo',
+  ];
+  for (const relative of cases) {
+    it(`an aborted signal ends ${path.basename(relative)} with a 'cancelled' ImageError`, async function () {
+      if (!corpusPresent) this.skip();
+      const controller = new AbortController();
+      controller.abort();
+      const started = Date.now();
+      let source: ImageSource | undefined;
+      try {
+        source = await openSource(path.join(CORPUS_DIR, relative), { signal: controller.signal });
+        await buildImageGraph(source, { signal: controller.signal });
+        assert.fail('the walk finished despite the aborted signal');
+      } catch (error) {
+        if (error instanceof assert.AssertionError) throw error;
+        assert.ok(error instanceof ImageError, `expected an ImageError, got ${(error as Error)?.name}: ${(error as Error)?.message}`);
+        assert.equal(error.code, 'cancelled', error.message);
+      } finally {
+        await source?.close();
+      }
+      assert.ok(Date.now() - started < OPEN_BUDGET_MS, 'cancellation should be prompt');
+    });
+  }
+});
 
 // ── the CLI, end to end, on a few corpus entries ───────────────────────────────────────────────
 

@@ -40,6 +40,10 @@ export interface ExpectedNode {
   /** From the config, for image manifests whose descriptor gives no platform. */
   configPlatform?: string;
   attestation: boolean;
+  /** `vnd.docker.reference.digest` of an attestation manifest's descriptor. */
+  attests?: string;
+  /** OCI 1.1 `subject.digest` of the document. */
+  subject?: string;
   config?: string;
   layers: string[];
   manifests: string[];
@@ -136,6 +140,7 @@ export function readLayoutIndependently(layout: string): ExpectedLayout {
         role,
         descriptorPlatform: formatJqPlatform(descriptor.platform),
         attestation,
+        attests: attestation ? (descriptor.annotations?.['vnd.docker.reference.digest'] ?? undefined) : undefined,
         layers: [],
         manifests: [],
         parents: parent ? [parent] : [],
@@ -145,6 +150,7 @@ export function readLayoutIndependently(layout: string): ExpectedLayout {
       if (!node.present || !expand || role === 'config') continue;
       const document = readDocument(file as string);
       if (!document) continue;
+      if (document.subject && document.fsLayers === null) node.subject = document.subject;
       if (document.manifests !== null) {
         node.documentType = 'index';
         node.manifests = document.manifests.map((child) => child.digest);
