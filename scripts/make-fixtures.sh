@@ -113,7 +113,7 @@ det_tar() {
 # Deterministic pseudo-random bytes: rand_bytes COUNT SEED
 rand_bytes() { perl -e 'srand($ARGV[1]); print map { chr(int(rand(256))) } 1 .. $ARGV[0]' "$1" "$2"; }
 
-# umoci steps with fixed timestamps. layer_from_dir LAYOUT TAG WHEN CREATED_BY ROOTFS_FN [args]:
+# umoci steps with fixed timestamps. umoci_layer LAYOUT TAG WHEN CREATED_BY ROOTFS_FN [args]:
 # unpack TAG into a bundle, run ROOTFS_FN BUNDLE_ROOTFS WHEN [args] to change it, repack as TAG.
 umoci_layer() {
   local layout=$1 tag=$2 when=$3 created_by=$4 fn=$5 bundle
@@ -157,6 +157,7 @@ EOF
   printf '{"name":"fixture","version":1,"features":["layers","whiteouts"]}\n' >"$r/app/config.json"
   rand_bytes 4096 42 >"$r/app/data.bin"
   : >"$r/app/empty-file"
+  # shellcheck disable=SC2016 # $(pwd) belongs in the script
   printf '#!/bin/sh\necho "running in $(pwd)"\n' >"$r/app/run.sh"
   chmod 0755 "$r/app/run.sh"
   echo 'spaces in the name' >"$r/app/file with spaces.txt"
