@@ -2,6 +2,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { createApi, type ContainerImageExplorerApi } from './vscode/api';
 import { registerCommands } from './vscode/commands';
+import { DigestDefinitionProvider } from './vscode/digestDefinition';
+import { DigestHoverProvider } from './vscode/digestHover';
+import { DigestLinkProvider } from './vscode/digestLinks';
 import { ImageFileSystemProvider } from './vscode/fileSystemProvider';
 import { Log } from './vscode/log';
 import { mountWithProgress } from './vscode/mountWithProgress';
@@ -15,13 +18,17 @@ export function activate(context: vscode.ExtensionContext): ContainerImageExplor
   const log = new Log();
   const sources = new SourceManager();
   const tree = new ImageTreeProvider(sources);
+  const view = vscode.window.createTreeView(IMAGES_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false, canSelectMany: false });
   context.subscriptions.push(
     log,
     sources,
     tree,
+    view,
     ImageFileSystemProvider.register(sources, log),
-    vscode.window.createTreeView(IMAGES_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false, canSelectMany: false }),
-    ...registerCommands(sources, log),
+    DigestLinkProvider.register(sources),
+    DigestHoverProvider.register(sources),
+    DigestDefinitionProvider.register(sources),
+    ...registerCommands(sources, log, tree, view),
   );
   void openOnStartup(sources, log);
   return createApi(sources, tree);

@@ -8,13 +8,14 @@ import { toImageUri } from './imageUri';
 import type { Log } from './log';
 import { mountWithProgress } from './mountWithProgress';
 import type { SourceManager } from './sourceManager';
-import { IMAGES_VIEW_ID } from './tree/imageTreeProvider';
+import { IMAGES_VIEW_ID, type ImageTreeProvider } from './tree/imageTreeProvider';
+import { opensAsDocument } from './tree/descriptorItem';
 import type { TreeNode } from './tree/treeNode';
 
 const ARCHIVE_FILTERS = { 'Image archives': ['tar', 'gz', 'tgz', 'zst', 'zstd'], 'All files': ['*'] };
 
 /** Registers every command of the extension; each is a small function over the source manager. */
-export function registerCommands(sources: SourceManager, log: Log): vscode.Disposable[] {
+export function registerCommands(sources: SourceManager, log: Log, tree: ImageTreeProvider, view: vscode.TreeView<TreeNode>): vscode.Disposable[] {
   const mountAll = async (uris: readonly vscode.Uri[] | undefined) => {
     for (const uri of uris ?? []) await mountWithProgress(sources, log, uri.fsPath);
   };
@@ -93,6 +94,26 @@ export function registerCommands(sources: SourceManager, log: Log): vscode.Dispo
       else await log.showError(`${node.mounted.label}: ${failures.length} blob(s) failed verification`, failures.join('\n'));
     },
     showLog: () => log.channel.show(),
+    revealDigest: async (spec?: string, digest?: string) => {
+      if (!spec || !digest) return;
+      const mounted = await sources.mount(spec);
+      const row = await tree.findRow(mounted.spec, digest);
+      if (row) await view.reveal(row, { select: true, focus: true, expand: true });
+      else void vscode.window.showInformationMessage(`${digest} is not shown in the Images view of ${mounted.label}.`);
+    },
+    openDigest: async (spec?: string, digest?: string) => {
+      if (!spec || !digest) return;
+      const mounted = await sources.mount(spec);
+      const meaning = await mounted.catalog.meaning(digest);
+      if (meaning.type === 'node' && opensAsDocument(meaning.node)) {
+        await vscode.commands.executeCommand('vscode.open', toImageUri({ source: mounted.spec, target: { type: 'blob', digest, title: blobTitle(meaning.node) } }));
+      } else if (meaning.type === 'unknown') {
+        void vscode.window.showInformationMessage(`${digest} is not a blob of ${mounted.label}, nor a layer diff_id of its images.`);
+      } else {
+        const target = meaning.type === 'diff-id' ? meaning.layer.digest : digest;
+        await vscode.commands.executeCommand('containerImageExplorer.revealDigest', mounted.spec, target);
+      }
+    },
   };
   return Object.entries(handlers).map(([name, handler]) =>
     vscode.commands.registerCommand(`containerImageExplorer.${name}`, async (...args: never[]) => {

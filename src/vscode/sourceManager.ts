@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OperationOptions } from '../core/cancellation';
 import { buildImageGraph, type GraphNode, type ImageGraph } from '../core/model/imageGraph';
+import { DigestCatalog } from '../core/model/digestCatalog';
 import type { ImageSource } from '../core/sources/imageSource';
 import { openSource, splitSourcePrefix } from '../core/sources/openSource';
 
@@ -13,6 +14,8 @@ export interface MountedSource {
   readonly source: ImageSource;
   readonly graph: ImageGraph;
   readonly nodes: ReadonlyMap<string, GraphNode>;
+  /** Explains digests met in documents (links, hovers). */
+  readonly catalog: DigestCatalog;
 }
 
 /** Normalises what a user typed or picked into the spec used in URIs: absolute path, prefix kept. */
@@ -64,6 +67,7 @@ export class SourceManager implements vscode.Disposable {
         source,
         graph,
         nodes: new Map(graph.nodes.map((node) => [node.digest, node])),
+        catalog: new DigestCatalog(source, graph),
       };
       this.mounted.set(spec, mounted);
       this.changed.fire();

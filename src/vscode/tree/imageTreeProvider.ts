@@ -21,6 +21,26 @@ export class ImageTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     return node.item();
   }
 
+  getParent(node: TreeNode): TreeNode | undefined {
+    return node.parent;
+  }
+
+  /**
+   * The first row (breadth first, a few levels deep) that stands for `digest` in a mounted source;
+   * what "reveal in the tree" selects.
+   */
+  async findRow(spec: string, digest: string, maxDepth = 6): Promise<TreeNode | undefined> {
+    let level: TreeNode[] = (await this.getChildren()).filter((node) => node.mounted.spec === spec);
+    for (let depth = 0; depth <= maxDepth && level.length > 0; depth++) {
+      const found = level.find((node) => node.graphNode?.digest === digest);
+      if (found) return found;
+      const next: TreeNode[] = [];
+      for (const node of level) next.push(...(await node.children()));
+      level = next;
+    }
+    return undefined;
+  }
+
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (node) return node.children();
     const roots: TreeNode[] = [];

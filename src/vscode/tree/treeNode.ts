@@ -7,6 +7,8 @@ export interface TreeNode {
   readonly mounted: MountedSource;
   /** Stable id, so expansion state survives refreshes. */
   readonly id: string;
+  /** The row above, for TreeView.reveal; undefined for a source row. */
+  readonly parent?: TreeNode;
   item(): vscode.TreeItem;
   children(): Promise<TreeNode[]>;
   /** The graph node a row stands for, when it stands for one (commands use it). */

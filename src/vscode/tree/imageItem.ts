@@ -1,0 +1,64 @@
+import * as vscode from 'vscode';
+import { historyForLayers } from '../../core/model/config';
+import type { GraphNode } from '../../core/model/imageGraph';
+import { isImageConfigMediaType } from '../../core/model/mediaTypes';
+import { readConfig } from './configCache';
+import { DescriptorItem } from './descriptorItem';
+import { GroupItem } from './groupItem';
+import { LayerItem } from './layerItem';
+import type { TreeNode } from './treeNode';
+
+/**
+ * An image manifest, drawn the way "Container Images: Interactive Deep Dive" draws it:
+ * Config, Layers (each with its history step), then Attestations and Referrers.
+ */
+export class ImageItem extends DescriptorItem {
+  protected override hasChildren(): boolean {
+    return this.graphNode.present;
+  }
+
+  override item(): vscode.TreeItem {
+    const item = super.item();
+    item.contextValue = `${item.contextValue} image`;
+    return item;
+  }
+
+  override async children(): Promise<TreeNode[]> {
+    const document = this.mounted.graph.documents.get(this.graphNode.digest);
+    if (!document || document.type === 'index') return super.children();
+    const node = this.graphNode;
+    const rows: TreeNode[] = [];
+    const layerDigests = document.type === 'manifest' ? document.layers.map((layer) => layer.digest) : document.layerDigests;
+    const configNode = document.type === 'manifest' ? this.mounted.nodes.get(document.config.digest) : undefined;
+    if (configNode) rows.push(this.makeChild(this.mounted, configNode, this));
+    const layers = layerDigests.map((digest) => this.mounted.nodes.get(digest)).filter((layer): layer is GraphNode => layer !== undefined);
+    if (layers.length > 0) {
+      rows.push(
+        new GroupItem(this.mounted, this, 'Layers', { icon: 'layers', description: `${layers.length}`, expanded: true }, async (group) => {
+          let history: ReturnType<typeof historyForLayers> = [];
+          if (configNode?.present && isImageConfigMediaType(configNode.mediaType)) {
+            history = await readConfig(this.mounted, configNode.digest).then((config) => historyForLayers(config, layers.length), () => []);
+          }
+          return layers.map((layer, position) => {
+            const row = new LayerItem(this.mounted, layer, group, this.makeChild, undefined);
+            row.position = position;
+            row.history = history[position];
+            return row;
+          });
+        }),
+      );
+    }
+    const related = (digests: string[] | undefined) => (digests ?? []).map((digest) => this.mounted.nodes.get(digest)).filter((kid): kid is GraphNode => kid !== undefined);
+    const attestations = related(node.attestations);
+    if (attestations.length > 0) {
+      rows.push(new GroupItem(this.mounted, this, 'Attestations', { icon: 'verified', description: `${attestations.length}` }, async (group) => attestations.map((child) => this.makeChild(this.mounted, child, group))));
+    }
+    const referrers = related(node.referrers);
+    if (referrers.length > 0) {
+      rows.push(new GroupItem(this.mounted, this, 'Referrers', { icon: 'references', description: `${referrers.length}` }, async (group) => referrers.map((child) => this.makeChild(this.mounted, child, group))));
+    }
+    return rows;
+  }
+}
+
+
