@@ -129,6 +129,8 @@ export interface V1Image {
   topId: string;
   /** sha256 of each existing `<id>/layer.tar`, base first. */
   layerDigests: string[];
+  /** The extracted `<id>/layer.tar` files, in the same order. */
+  layerFiles: string[];
 }
 
 export function readV1SaveIndependently(extracted: string): V1Image[] | undefined {
@@ -145,15 +147,19 @@ export function readV1SaveIndependently(extracted: string): V1Image[] | undefine
       id = (jq(path.join(extracted, id, 'json'), '.parent // null') as string | null | undefined) ?? null;
     }
     const layerDigests: string[] = [];
+    const layerFiles: string[] = [];
     for (const id of chain.reverse()) {
       const file = path.join(extracted, id, 'layer.tar');
       try {
-        if (statSync(file).isFile()) layerDigests.push(sha256File(file));
+        if (statSync(file).isFile()) {
+          layerDigests.push(sha256File(file));
+          layerFiles.push(file);
+        }
       } catch {
         // a v1 image without a layer.tar contributes no layer
       }
     }
-    return { names, topId, layerDigests };
+    return { names, topId, layerDigests, layerFiles };
   });
 }
 
