@@ -34,22 +34,27 @@ install_apt_packages() {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}"
 }
 
-# npm's hidden lockfile (node_modules/.package-lock.json) is rewritten on every install, so a
-# package-lock.json or package.json newer than it means node_modules is stale.
+# node_modules is current when it was installed from this exact package-lock.json (hash stamp).
+# Without a stamp (installed by hand), npm's hidden lockfile being newer than package-lock.json
+# counts as current. Only package-lock.json matters: `npm ci` installs from it alone.
 install_node_modules() {
   cd "$REPO_DIR"
-  local hidden=node_modules/.package-lock.json
-  if [[ -f $hidden && ! package.json -nt $hidden && ( ! -f package-lock.json || ! package-lock.json -nt $hidden ) ]]; then
+  local stamp=node_modules/.cie-setup-stamp hidden=node_modules/.package-lock.json want
+  if [[ ! -f package-lock.json ]]; then
+    if [[ -d node_modules ]]; then log "node_modules: present (no lockfile)"; return; fi
+    log "node_modules: missing, no lockfile; npm install"
+    npm install --no-audit --no-fund
+    return
+  fi
+  want="$(sha256sum package-lock.json | cut -d' ' -f1)"
+  if [[ -f $stamp && "$(cat "$stamp")" == "$want" ]] || [[ ! -f $stamp && -f $hidden && ! package-lock.json -nt $hidden ]]; then
+    echo "$want" >"$stamp"
     log "node_modules: up to date"
     return
   fi
-  if [[ -f package-lock.json ]]; then
-    log "node_modules: missing or stale; npm ci"
-    npm ci --no-audit --no-fund
-  else
-    log "node_modules: no lockfile; npm install"
-    npm install --no-audit --no-fund
-  fi
+  log "node_modules: missing or stale (package-lock.json changed); npm ci"
+  npm ci --no-audit --no-fund
+  echo "$want" >"$stamp"
 }
 
 install_node24() {

@@ -31,6 +31,15 @@ export interface OpenOptions {
 
 let workspaceCount = 0;
 
+/** Polls `condition` (every 100 ms, up to `timeoutMs`) for state Playwright has no waiter for. */
+export async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** A new browser context with the workbench loaded (our extension in development mode). */
 export async function openWorkbench(options: OpenOptions = {}): Promise<Page> {
   const { server, browser, repoRoot } = session();
@@ -89,7 +98,7 @@ export async function quickInput(page: Page, value: string): Promise<void> {
 export async function fileDialog(page: Page, file: string): Promise<void> {
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor();
-  await page.waitForFunction((element) => (element as HTMLInputElement | null)?.value.startsWith('/') ?? false, await input.elementHandle());
+  await until(async () => (await input.inputValue()).startsWith('/'), 'the file dialog shows its start folder');
   await input.fill(file);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(file) }).first().waitFor();
   await input.press('Enter');
@@ -111,7 +120,7 @@ export async function expandTreeItem(page: Page, label: string): Promise<Locator
   const row = treeItem(page, label);
   await row.waitFor({ timeout: 30_000 });
   if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
-  await page.waitForFunction((element) => element?.getAttribute('aria-expanded') === 'true', await row.elementHandle(), { timeout: 30_000 });
+  await until(async () => (await row.getAttribute('aria-expanded')) === 'true', `tree row '${label}' is expanded`);
   return row;
 }
 
