@@ -68,11 +68,16 @@ export function bytesToName(bytes: Buffer): string {
   return isUtf8(bytes) ? bytes.toString('utf8') : bytes.toString('latin1');
 }
 
-const LINE = /^(\S)(\S{9}) +(\d+)\/(\d+) +(\d+|\d+,\d+) (\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(\.\d+)? (.*)$/s;
+const LINE = /^(\S)(\S{9}) +(\d+)\/(\d+) +(\d+|\d+,\d+) ((\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(\.\d+)?)(.*)$/s;
 
-/** Parses `TZ=UTC tar --numeric-owner --full-time --quoting-style=literal -tv` output. */
+/**
+ * Parses `TZ=UTC tar --numeric-owner --full-time --quoting-style=literal -tv` output. GNU tar
+ * (list.c print_header) left-justifies the time in a column as wide as the widest time printed
+ * so far ("%-*s"), so names after a fractional time are preceded by padding we must remove.
+ */
 export function parseGnuListing(stdout: Buffer): GnuListing[] {
   const listing: GnuListing[] = [];
+  let dateWidth = 'YYYY-MM-DD HH:MM'.length;
   // Split the bytes, not a decoded string: names may not be UTF-8.
   let start = 0;
   while (start < stdout.length) {
@@ -82,7 +87,11 @@ export function parseGnuListing(stdout: Buffer): GnuListing[] {
     start = end + 1;
     const match = LINE.exec(line.toString('latin1'));
     if (!match) throw new Error(`unexpected tar -tv line: ${JSON.stringify(line.toString('latin1'))}`);
-    const [, kind, permissions, uid, gid, sizeOrDevice, year, month, day, hour, minute, second, fraction, rest] = match;
+    const [, kind, permissions, uid, gid, sizeOrDevice, time, year, month, day, hour, minute, second, fraction, afterTime] = match;
+    dateWidth = Math.max(dateWidth, time.length);
+    const padding = dateWidth - time.length + 1;
+    if (afterTime.slice(0, padding) !== ' '.repeat(padding)) throw new Error(`unexpected padding after the time in ${JSON.stringify(line.toString('latin1'))}`);
+    const rest = afterTime.slice(padding);
     let name = rest;
     let target: string | undefined;
     const separator = kind === 'l' ? ' -> ' : kind === 'h' ? ' link to ' : undefined;

@@ -130,7 +130,7 @@ export function checkHeaderBlock(buffer: Buffer, at: number, position: number): 
 
 /** Last ArrayBuffer seen and a 32-bit view of it: headers sit on 4-byte boundaries in practice. */
 let wordsOf: ArrayBufferLike | undefined;
-let words = new Uint32Array(0);
+let words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
 
 /**
  * The POSIX (unsigned) checksum. This runs once per entry over 512 bytes, the hottest loop of a
