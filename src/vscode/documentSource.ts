@@ -14,6 +14,6 @@ export async function sourceOfDocument(sources: SourceManager, uri: vscode.Uri):
   if (uri.scheme !== 'file') return undefined;
   return sources.list().find((mounted) => {
     const directory = splitSourcePrefix(mounted.spec).location;
-    return mounted.source.kind === 'oci-layout' && (uri.fsPath === directory || uri.fsPath.startsWith(directory + path.sep));
+    return (mounted.source.kind === 'oci-layout' || mounted.source.kind === 'dir') && (uri.fsPath === directory || uri.fsPath.startsWith(directory + path.sep));
   });
 }

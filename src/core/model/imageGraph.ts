@@ -6,7 +6,7 @@ import { ReadLimits } from '../sources/limits';
 import { parseImageConfig } from './config';
 import { formatPlatform, type Descriptor } from './descriptor';
 import { parseImageDocument, type ImageDocument } from './manifest';
-import { isImageConfigMediaType, isIndexMediaType, isJsonMediaType, isManifestMediaType } from './mediaTypes';
+import { isImageConfigMediaType, isIndexMediaType, isJsonMediaType, isManifestMediaType, MediaType } from './mediaTypes';
 import { ATTESTATION_ANNOTATIONS, kindOfLayer, kindOfManifestLike, type NodeKind } from './nodeKind';
 
 /** One descriptor of the image graph: a node of `tree --json`. */
@@ -125,7 +125,7 @@ export async function buildImageGraph(source: ImageSource, options: OperationOpt
     if (document.type === 'index') {
       for (const child of document.manifests) queue.push({ descriptor: child, parent: node, platform: formatPlatform(child.platform) });
     } else if (document.type === 'manifest') {
-      if (!node.platform && node.kind === 'manifest') node.platform = await platformFromConfig(source, document.config, options);
+      if (!node.platform && node.kind === 'manifest') node.platform = await platformFromConfig(source, document.config, document.mediaType, options);
       queue.push({ descriptor: document.config, parent: node, childKind: 'config', platform: node.platform });
       for (const layer of document.layers) queue.push({ descriptor: layer, parent: node, childKind: kindOfLayer(layer, node.kind), platform: node.platform });
     } else {
@@ -174,8 +174,9 @@ function mayBeManifest(descriptor: Descriptor, childKind: NodeKind | undefined):
   return isIndexMediaType(descriptor.mediaType) || isManifestMediaType(descriptor.mediaType);
 }
 
-async function platformFromConfig(source: ImageSource, config: Descriptor, options: OperationOptions): Promise<string | undefined> {
-  if (!isImageConfigMediaType(config.mediaType) && !isJsonMediaType(config.mediaType)) return undefined;
+async function platformFromConfig(source: ImageSource, config: Descriptor, manifestMediaType: string, options: OperationOptions): Promise<string | undefined> {
+  const dockerImage = manifestMediaType === MediaType.dockerManifest;
+  if (!dockerImage && !isImageConfigMediaType(config.mediaType) && !isJsonMediaType(config.mediaType)) return undefined;
   try {
     if (!(await source.stat(config.digest, options))) return undefined;
     const parsed = parseImageConfig(await readBlob(source, config.digest, ReadLimits.config, options), { source: source.location, subject: config.digest });

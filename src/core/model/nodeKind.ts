@@ -23,7 +23,10 @@ export function kindOfManifestLike(descriptor: Descriptor, document: ImageDocume
   if (document?.type === 'index') return 'index';
   if (document?.type === 'schema1') return 'manifest';
   if (document?.type === 'manifest') {
-    const isArtifact = document.artifactType !== undefined || document.subject !== undefined || !isImageConfigMediaType(document.config.mediaType);
+    // Old Docker schema 2 manifests may give their config as application/octet-stream; a
+    // Docker manifest is an image unless it says otherwise.
+    const isDockerImage = document.mediaType === MediaType.dockerManifest;
+    const isArtifact = document.artifactType !== undefined || document.subject !== undefined || (!isDockerImage && !isImageConfigMediaType(document.config.mediaType));
     return isArtifact ? 'artifact' : 'manifest';
   }
   if (isIndexMediaType(descriptor.mediaType)) return 'index';

@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream';
 import type { OperationOptions } from '../cancellation';
 import type { Descriptor } from '../model/descriptor';
 
-export type SourceKind = 'docker-archive' | 'oci-layout' | 'oci-archive' | 'registry';
+/** `dir` is containers/image's `dir:` transport (skopeo copy … dir:PATH). */
+export type SourceKind = 'docker-archive' | 'oci-layout' | 'oci-archive' | 'dir' | 'registry';
 
 /** An entry point of a source: what index.json, manifest.json or a registry tag points at. */
 export interface SourceRoot {

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { OperationOptions } from '../cancellation';
 import { ImageError } from '../errors';
 import { DirectoryTree } from './directoryTree';
+import { DirTransportSource } from './dirTransportSource';
 import { DockerArchiveSource } from './dockerArchiveSource';
 import { readManifestJson } from './dockerSaveManifest';
 import type { FileTree } from './fileTree';
@@ -54,6 +55,7 @@ export async function openSource(spec: string, options: OperationOptions = {}): 
 async function openLayoutDirectory(location: string): Promise<ImageSource> {
   const tree = new DirectoryTree(location);
   if ((await tree.size('index.json')) !== undefined) return new OciLayoutSource('oci-layout', location, 'OCI image layout', tree);
+  if (await DirTransportSource.looksLikeOne(tree)) return new DirTransportSource(location, tree);
   if ((await tree.size('manifest.json')) !== undefined) {
     return DockerArchiveSource.create(location, tree, 'docker save (extracted directory)', await readManifestJson(tree, location));
   }
