@@ -5,6 +5,7 @@ import { registerCommands } from './vscode/commands';
 import { DigestDefinitionProvider } from './vscode/digestDefinition';
 import { DigestHoverProvider } from './vscode/digestHover';
 import { DigestLinkProvider } from './vscode/digestLinks';
+import { DropController } from './vscode/dropController';
 import { ImageFileSystemProvider } from './vscode/fileSystemProvider';
 import { Log } from './vscode/log';
 import { mountWithProgress } from './vscode/mountWithProgress';
@@ -18,7 +19,7 @@ export function activate(context: vscode.ExtensionContext): ContainerImageExplor
   const log = new Log();
   const sources = new SourceManager();
   const tree = new ImageTreeProvider(sources);
-  const view = vscode.window.createTreeView(IMAGES_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false, canSelectMany: false });
+  const view = vscode.window.createTreeView(IMAGES_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false, canSelectMany: false, dragAndDropController: new DropController(sources, log) });
   context.subscriptions.push(
     log,
     sources,

@@ -1,10 +1,13 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ImageError } from '../core/errors';
 import { humanSize } from '../core/format';
 import { verifyBlob } from '../core/integrity';
 import { toOperation } from './cancellation';
 import { blobTitle } from './documentTitles';
-import { toImageUri } from './imageUri';
+import { fromImageUri, toImageUri } from './imageUri';
+import { saveStream } from './saveStream';
 import type { Log } from './log';
 import { mountWithProgress } from './mountWithProgress';
 import type { SourceManager } from './sourceManager';
@@ -94,6 +97,25 @@ export function registerCommands(sources: SourceManager, log: Log, tree: ImageTr
       else await log.showError(`${node.mounted.label}: ${failures.length} blob(s) failed verification`, failures.join('\n'));
     },
     showLog: () => log.channel.show(),
+    openFormatted: async (uri?: vscode.Uri) => {
+      const location = uri && fromImageUri(uri);
+      if (!location || location.target.type !== 'blob') return;
+      await vscode.commands.executeCommand('vscode.open', toImageUri({ ...location, target: { ...location.target, formatted: true, title: location.target.title.replace(/\.json$/, ' (formatted).json') } }), { viewColumn: vscode.ViewColumn.Beside });
+    },
+    saveAs: async (node?: TreeNode) => {
+      const graphNode = requireNode(node);
+      const target = await vscode.window.showSaveDialog({ title: `Save ${graphNode.kind} ${graphNode.digest.slice(7, 19)}`, defaultUri: vscode.Uri.file(path.join(os.homedir(), blobTitle(graphNode).replace(/[\u2215/]/g, '-'))) });
+      if (!target) return;
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Saving ${path.basename(target.fsPath)}`, cancellable: true }, async (progress, token) => {
+        const operation = toOperation(token, progress);
+        try {
+          await saveStream(await node!.mounted.source.open(graphNode.digest, undefined, operation), target.fsPath, graphNode.size, operation);
+        } finally {
+          operation.dispose();
+        }
+      });
+      void vscode.window.showInformationMessage(`Saved ${humanSize(graphNode.size)} to ${target.fsPath}.`);
+    },
     revealDigest: async (spec?: string, digest?: string) => {
       if (!spec || !digest) return;
       const mounted = await sources.mount(spec);

@@ -42,7 +42,9 @@ export class ImageFileSystemProvider implements vscode.FileSystemProvider {
     if (location.target.type !== 'blob') throw vscode.FileSystemError.FileNotFound(`${uri.path}: layer files are not readable in this version`);
     const stat = await mounted.source.stat(location.target.digest);
     if (!stat) throw vscode.FileSystemError.FileNotFound(`${location.target.digest} is not in ${mounted.label}`);
-    return { type: vscode.FileType.File, size: stat.size, ctime: IMMUTABLE_TIME, mtime: IMMUTABLE_TIME, permissions: vscode.FilePermission.Readonly };
+    // A formatted view's size is only known after formatting; it is small JSON, so format it.
+    const size = location.target.formatted ? (await this.readFile(uri)).length : stat.size;
+    return { type: vscode.FileType.File, size, ctime: IMMUTABLE_TIME, mtime: IMMUTABLE_TIME, permissions: vscode.FilePermission.Readonly };
   }
 
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
@@ -50,7 +52,8 @@ export class ImageFileSystemProvider implements vscode.FileSystemProvider {
     if (location.target.type !== 'blob') throw vscode.FileSystemError.FileNotFound(`${uri.path}: layer files are not readable in this version`);
     const limit = vscode.workspace.getConfiguration('containerImageExplorer').get<number>('maxDocumentSize', 50 * 1024 * 1024);
     try {
-      return await readBlob(mounted.source, location.target.digest, limit);
+      const bytes = await readBlob(mounted.source, location.target.digest, limit);
+      return location.target.formatted ? formatJson(bytes) : bytes;
     } catch (error) {
       this.log.error(`Cannot read ${location.target.digest} from ${mounted.spec}`, error);
       if (isImageError(error, 'missing-blob')) throw vscode.FileSystemError.FileNotFound(describeError(error));
@@ -80,5 +83,14 @@ export class ImageFileSystemProvider implements vscode.FileSystemProvider {
 
   rename(oldUri: vscode.Uri): void {
     throw vscode.FileSystemError.NoPermissions(oldUri);
+  }
+}
+
+/** Pretty-prints JSON (two spaces, key order kept); bytes that are not JSON are returned as they are. */
+export function formatJson(bytes: Uint8Array): Uint8Array {
+  try {
+    return Buffer.from(`${JSON.stringify(JSON.parse(Buffer.from(bytes).toString('utf8')), null, 2)}\n`);
+  } catch {
+    return bytes;
   }
 }

@@ -7,6 +7,7 @@ import { isDigest } from '../core/digest';
  * window reload can re-mount its source and re-read the same bytes:
  *
  *   container-image:/v1/blob/<digest>/<title>?<source>            a blob (manifest, config, …)
+ *   container-image:/v1/formatted/<digest>/<title>?<source>       a JSON blob, pretty-printed
  *   container-image:/v1/layer/<layer digest>/<path>?<source>       a file inside one layer
  *   container-image:/v1/rootfs/<manifest digest>/<path>?<source>   a file of an image's merged filesystem
  *
@@ -18,7 +19,7 @@ export const IMAGE_SCHEME = 'container-image';
 const VERSION = 'v1';
 
 export type ImageTarget =
-  | { type: 'blob'; digest: string; title: string }
+  | { type: 'blob'; digest: string; title: string; formatted?: boolean }
   | { type: 'layer'; layerDigest: string; path: string }
   | { type: 'rootfs'; imageDigest: string; path: string };
 
@@ -36,7 +37,7 @@ export function toImageUri(location: ImageLocation): vscode.Uri {
   const { target } = location;
   const segments =
     target.type === 'blob'
-      ? ['blob', target.digest, titleSafe(target.title)]
+      ? [target.formatted ? 'formatted' : 'blob', target.digest, titleSafe(target.title)]
       : target.type === 'layer'
         ? ['layer', target.layerDigest, ...splitPath(target.path)]
         : ['rootfs', target.imageDigest, ...splitPath(target.path)];
@@ -63,6 +64,8 @@ export function fromImageUri(uri: vscode.Uri): ImageLocation | undefined {
   switch (type) {
     case 'blob':
       return { source, target: { type: 'blob', digest, title: path } };
+    case 'formatted':
+      return { source, target: { type: 'blob', digest, title: path, formatted: true } };
     case 'layer':
       return { source, target: { type: 'layer', layerDigest: digest, path } };
     case 'rootfs':
