@@ -2,7 +2,7 @@
 // fresh data dirs, and builds workbench URLs whose `payload` loads our extension in development
 // mode (see ../shared/TESTING-IN-VSCODE.md: those settings only work from the page).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,6 +16,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Keep the run dir (logs, user data) after stop(); default: only when the run failed. */
   keepRunDir?: boolean;
+  /** Use (and keep) this dir for data and logs instead of a fresh temp dir (npm start). */
+  runDir?: string;
 }
 
 export interface WorkbenchOptions {
@@ -90,12 +92,13 @@ function tail(file: string, lines: number): string {
 export async function startCodeServer(toolchain: Toolchain, options: StartOptions = {}): Promise<CodeServer> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port || (await freePort(host));
-  const runDir = mkdtempSync(path.join(os.tmpdir(), 'cie-vscode-'));
+  const runDir = options.runDir ?? mkdtempSync(path.join(os.tmpdir(), 'cie-vscode-'));
   const dirs = { userData: 'user-data', serverData: 'server-data', extensions: 'extensions', workspace: 'workspace' };
   for (const name of Object.values(dirs)) mkdirSync(path.join(runDir, name), { recursive: true });
   // The web client keeps user settings on the server side, in <user-data-dir>/User.
   mkdirSync(path.join(runDir, dirs.userData, 'User'), { recursive: true });
-  writeFileSync(path.join(runDir, dirs.userData, 'User', 'settings.json'), `${JSON.stringify(QUIET_SETTINGS, null, 2)}\n`);
+  const userSettings = path.join(runDir, dirs.userData, 'User', 'settings.json');
+  if (!existsSync(userSettings)) writeFileSync(userSettings, `${JSON.stringify(QUIET_SETTINGS, null, 2)}\n`);
   const logFile = path.join(runDir, 'server.log');
   const logFd = openSync(logFile, 'a');
   const args = [
@@ -115,8 +118,10 @@ export async function startCodeServer(toolchain: Toolchain, options: StartOption
     env: { ...process.env, ...options.env, EXTENSIONS_GALLERY: '{}' },
   });
   closeSync(logFd);
-  const origin = `http://${host}:${port}`;
-  const authority = `${host}:${port}`;
+  // A wildcard listen address is not something a browser can open; use loopback in URLs.
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const origin = `http://${urlHost}:${port}`;
+  const authority = `${urlHost}:${port}`;
   const remote = (file: string) => `vscode-remote://${authority}${file}`;
   const stop = async (keep = options.keepRunDir ?? false) => {
     if (server.pid !== undefined && server.exitCode === null) {
@@ -126,7 +131,7 @@ export async function startCodeServer(toolchain: Toolchain, options: StartOption
       await exited;
       clearTimeout(timer);
     }
-    if (!keep) rmSync(runDir, { recursive: true, force: true });
+    if (!keep && !options.runDir) rmSync(runDir, { recursive: true, force: true });
   };
   try {
     await waitForHttp(`${origin}/version`, server, 60_000, logFile);
