@@ -27,7 +27,7 @@ stage_command() {
   esac
 }
 
-passed=0 failed=0 skipped=0
+passed=0 failed=0 skipped=0 run_started=$SECONDS
 report=()
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
@@ -39,6 +39,7 @@ summary() {
   echo
   echo "==== test.sh stages"
   printf '  %s\n' "${report[@]}"
+  echo "  total: $((SECONDS - run_started)) s"
   echo "summary: $passed passed, $failed failed, $skipped skipped"
 }
 
