@@ -1,12 +1,14 @@
 /**
  * Shared by the tar*.test.ts files: the Go archive/tar corpus, GNU tar as an independent reader,
- * and a tiny header writer for crafted archives. Nothing here uses the code under test.
+ * and a tiny header writer for crafted archives. Nothing here runs the code under test.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { isUtf8 } from 'node:buffer';
+import * as assert from 'node:assert/strict';
+import type { TarEntry } from '../../src/core/tar/tarEntry';
 
 export const CORPUS_DIR = path.resolve(__dirname, '../../../shared/corpus');
 export const TAR_SPLIT_DIR = path.join(CORPUS_DIR, 'vbatts__tar-split');
@@ -147,6 +149,49 @@ export function gnuExtractMember(bytes: Buffer, member: string): Buffer {
 export function permissionString(mode: number): string {
   const triple = (bits: number, special: boolean, letter: string) => `${bits & 4 ? 'r' : '-'}${bits & 2 ? 'w' : '-'}${special ? (bits & 1 ? letter : letter.toUpperCase()) : bits & 1 ? 'x' : '-'}`;
   return triple(mode >> 6, (mode & 0o4000) !== 0, 's') + triple(mode >> 3, (mode & 0o2000) !== 0, 's') + triple(mode, (mode & 0o1000) !== 0, 't');
+}
+
+/** The letter GNU tar's listing starts a line with for this entry (GNU tar list.c print_header). */
+export function kindLetter(item: TarEntry): string {
+  if (item.typeflag === 'D') return 'd';
+  const letters: Record<TarEntry['type'], string> = { file: '-', directory: 'd', symlink: 'l', hardlink: 'h', 'character-device': 'c', 'block-device': 'b', fifo: 'p', contiguous: 'C', unknown: '?' };
+  return letters[item.type];
+}
+
+/** Stored data of a file entry, sparse holes filled with zeros: what `tar -xO` prints for it. */
+export function contentOf(item: TarEntry, archive: Buffer): Buffer {
+  if (item.sparse === undefined) return archive.subarray(item.dataOffset, item.dataOffset + item.size);
+  const expanded = Buffer.alloc(item.size);
+  let stored = item.dataOffset;
+  for (const region of item.sparse.map) {
+    archive.copy(expanded, region.offset, stored, stored + region.length);
+    stored += region.length;
+  }
+  return expanded;
+}
+
+/** Asserts our entries say what GNU tar's listing says, line by line. */
+export function assertMatchesGnu(entries: TarEntry[], listing: GnuListing[], label: string): void {
+  const expected = listing.filter((line) => line.kind !== 'V'); // volume labels are not members
+  assert.equal(entries.length, expected.length, `${label}: entry count (ours: ${entries.map((item) => item.path).join(', ')})`);
+  expected.forEach((gnu, index) => {
+    const item = entries[index];
+    const where = `${label} entry ${index} "${gnu.path}"`;
+    assert.equal(item.path, gnu.path, `${where}: path`);
+    assert.equal(kindLetter(item), gnu.kind, `${where}: type (ours ${item.type}, typeflag ${JSON.stringify(item.typeflag)})`);
+    assert.equal(permissionString(item.mode), gnu.permissions, `${where}: permissions`);
+    assert.equal(item.uid, gnu.uid, `${where}: uid`);
+    assert.equal(item.gid, gnu.gid, `${where}: gid`);
+    assert.ok(Math.abs(item.mtime - gnu.mtime) < 1e-6, `${where}: mtime ${item.mtime} vs GNU ${gnu.mtime}`);
+    if (gnu.kind === '-' || gnu.kind === 'C' || item.typeflag === 'D') assert.equal(item.size, gnu.size, `${where}: size`);
+    if (gnu.device !== undefined) assert.equal(`${item.devmajor},${item.devminor}`, gnu.device, `${where}: device numbers`);
+    if (gnu.target !== undefined) assert.equal(item.linkname, gnu.target, `${where}: link target`);
+  });
+}
+
+/** Regular files' content, concatenated in archive order: compare with `tar -xO`. */
+export function allContent(entries: TarEntry[], archive: Buffer): Buffer {
+  return Buffer.concat(entries.filter((item) => item.type === 'file' || item.type === 'contiguous').map((item) => contentOf(item, archive)));
 }
 
 // ---- A minimal writer for crafted archives (POSIX ustar layout; checksum as GNU tar computes it). ----

@@ -12,6 +12,9 @@ import type { TarEntry } from '../../src/core/tar/tarEntry';
 import { isTarFormatError, type TarProblem } from '../../src/core/tar/tarErrors';
 import { indexTar, type IndexTarOptions } from '../../src/core/tar/tarIndex';
 import {
+  allContent,
+  assertMatchesGnu,
+  contentOf,
   CORPUS_DIR,
   corpusBytes,
   corpusTars,
@@ -24,57 +27,12 @@ import {
   makeHeader,
   paxHeader,
   paxRecord,
-  permissionString,
   requireCorpus,
   runTar,
   withTimeout,
-  type GnuListing,
 } from './tarFixtures';
 
 const TIMEOUT_MS = 10_000;
-
-/** The letter GNU tar's listing starts a line with for this entry (GNU tar list.c print_header). */
-function kindLetter(item: TarEntry): string {
-  if (item.typeflag === 'D') return 'd';
-  const letters: Record<TarEntry['type'], string> = { file: '-', directory: 'd', symlink: 'l', hardlink: 'h', 'character-device': 'c', 'block-device': 'b', fifo: 'p', contiguous: 'C', unknown: '?' };
-  return letters[item.type];
-}
-
-/** Stored data of a file entry, sparse holes filled with zeros: what `tar -xO` prints for it. */
-function contentOf(item: TarEntry, archive: Buffer): Buffer {
-  if (item.sparse === undefined) return archive.subarray(item.dataOffset, item.dataOffset + item.size);
-  const expanded = Buffer.alloc(item.size);
-  let stored = item.dataOffset;
-  for (const region of item.sparse.map) {
-    archive.copy(expanded, region.offset, stored, stored + region.length);
-    stored += region.length;
-  }
-  return expanded;
-}
-
-/** Asserts our entries say what GNU tar's listing says, line by line. */
-function assertMatchesGnu(entries: TarEntry[], listing: GnuListing[], label: string): void {
-  const expected = listing.filter((line) => line.kind !== 'V'); // volume labels are not members
-  assert.equal(entries.length, expected.length, `${label}: entry count (ours: ${entries.map((item) => item.path).join(', ')})`);
-  expected.forEach((gnu, index) => {
-    const item = entries[index];
-    const where = `${label} entry ${index} "${gnu.path}"`;
-    assert.equal(item.path, gnu.path, `${where}: path`);
-    assert.equal(kindLetter(item), gnu.kind, `${where}: type (ours ${item.type}, typeflag ${JSON.stringify(item.typeflag)})`);
-    assert.equal(permissionString(item.mode), gnu.permissions, `${where}: permissions`);
-    assert.equal(item.uid, gnu.uid, `${where}: uid`);
-    assert.equal(item.gid, gnu.gid, `${where}: gid`);
-    assert.ok(Math.abs(item.mtime - gnu.mtime) < 1e-6, `${where}: mtime ${item.mtime} vs GNU ${gnu.mtime}`);
-    if (gnu.kind === '-' || gnu.kind === 'C' || item.typeflag === 'D') assert.equal(item.size, gnu.size, `${where}: size`);
-    if (gnu.device !== undefined) assert.equal(`${item.devmajor},${item.devminor}`, gnu.device, `${where}: device numbers`);
-    if (gnu.target !== undefined) assert.equal(item.linkname, gnu.target, `${where}: link target`);
-  });
-}
-
-/** Regular files' content, concatenated in archive order: compare with `tar -xO`. */
-function allContent(entries: TarEntry[], archive: Buffer): Buffer {
-  return Buffer.concat(entries.filter((item) => item.type === 'file' || item.type === 'contiguous').map((item) => contentOf(item, archive)));
-}
 
 async function index(source: ByteSource, options?: IndexTarOptions): Promise<TarEntry[]> {
   return withTimeout(indexTar(source, options), TIMEOUT_MS, `indexTar(${source.name})`);
