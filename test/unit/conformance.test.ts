@@ -375,6 +375,7 @@ function compareWithDockerArchive(file: string, extracted: string, graph: ImageG
       } else {
         // skopeo decompresses a compressed stored layer and names it by diff_id; we serve the stored bytes.
         checks.eq(layer.digest, storedDigest, `${what} layer ${layerIndex} digest = sha256 of the stored compressed file`);
+        checks.eq(theirs.digest, image.diffIds[layerIndex], `${what} layer ${layerIndex}: skopeo names a compressed stored layer by its diff_id`);
         row.notes.push(`layer ${layerIndex} is stored ${layer.mediaType.replace(/.*\./, '')}: skopeo names it by diff_id ${short(theirs.digest)}, we by the stored bytes ${short(layer.digest)}`);
       }
       if (layer.mediaType !== theirs.mediaType) typeDiffs.add(`${layer.mediaType.replace(/.*rootfs\./, '')} vs skopeo ${theirs.mediaType.replace(/.*rootfs\./, '')}`);

@@ -31,8 +31,10 @@ export const SYNTHESIZED_ANNOTATION = 'dev.container-image-explorer.synthesized'
  * registry manifest, so each image gets a Docker v2 schema 2 manifest built from what is stored:
  * the config's digest is the sha256 of the stored config file, and each layer's digest is the
  * digest of the stored layer file (its `blobs/sha256/<hex>` name, else its diff_id when the file
- * is an uncompressed tar — the same bytes — else the sha256 of the file). These are the digests
- * skopeo reports for a docker-archive. Layer media types say what the bytes really are.
+ * is an uncompressed tar — the same bytes — else the sha256 of the file). For uncompressed layers
+ * these are the digests skopeo reports for a docker-archive; a layer stored compressed (ggcr's
+ * `<digest>.tar.gz`, kaniko, gzipped layer.tar) skopeo decompresses and names by its diff_id, while
+ * we serve the stored bytes under their own digest. Layer media types say what the bytes really are.
  */
 export class DockerArchiveSource implements ImageSource {
   readonly kind = 'docker-archive' as const;

@@ -26,6 +26,8 @@ export interface SavedImageOnDisk {
   /** Layer files whose bytes do not hash to the digest they are known by (hand-edited archives). */
   mismatchedLayers: string[];
   configDigest?: string;
+  /** rootfs.diff_ids of the config, by jq. */
+  diffIds: string[];
 }
 
 export interface ExpectedDockerArchive {
@@ -107,7 +109,7 @@ function readWith(archive: string, extracted: string): ExpectedDockerArchive {
       expectedLayerDigests.push(known);
       if (known !== actual) mismatchedLayers.push(known);
     });
-    return { config: item.config, repoTags: item.repoTags, layers: item.layers, expectedLayerDigests, mismatchedLayers, configDigest };
+    return { config: item.config, repoTags: item.repoTags, layers: item.layers, expectedLayerDigests, mismatchedLayers, configDigest, diffIds };
   });
   const skopeo: SkopeoImage[] = images.map((_image, index) => {
     const reference = images.length === 1 ? `docker-archive:${archive}` : `docker-archive:${archive}:@${index}`;
