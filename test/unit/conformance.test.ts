@@ -843,6 +843,21 @@ describe('conformance: CLI end to end on corpus entries', function () {
     assertOneLineError(missing.stderr, 'archive.tar');
   });
 
+  it('a transport prefix that does not fit the archive exits 3 naming the mismatch', function () {
+    const ociArchive = corpus('wagoodman__dive/.data/test-oci-gzip-image.tar');
+    for (const [spec, problem] of [
+      [`docker-archive:${ociArchive}`, /not a docker-archive/],
+      [`oci-archive:${IMAGE_1}`, /not an oci-archive/],
+      [`oci:${ociArchive}`, /oci: needs a layout directory/],
+      [`docker-archive:${TEST_INDEX}`, /needs an archive file/],
+    ] as const) {
+      const result = cli(['tree', spec]);
+      assert.equal(result.status, 3, `${spec}: exit ${result.status}, ${result.stderr}${result.stdout.toString().slice(0, 200)}`);
+      assertOneLineError(result.stderr);
+      assert.match(result.stderr, problem);
+    }
+  });
+
   it('usage errors exit 2', function () {
     assert.equal(cli([]).status, 2);
     for (const args of [['tree'], ['frobnicate', IMAGE_1], ['tree', IMAGE_1, '--bogus'], ['cat', IMAGE_1, 'not-a-digest'], ['cat', IMAGE_1], ['tree', IMAGE_1, 'extra']]) {

@@ -67,6 +67,9 @@ async function classifyArchive(location: string, tree: FileTree, suffix: string,
   const has = async (name: string) => (await tree.size(name)) !== undefined;
   const hasIndex = await has('index.json');
   const hasManifestJson = await has('manifest.json');
+  if (prefix === 'docker-archive' && hasIndex && !hasManifestJson) {
+    throw new ImageError('not-an-image', 'is not a docker-archive: it has no manifest.json (it is an oci-archive; open it with oci-archive: or without a prefix)', { source: location });
+  }
   if (hasIndex && (prefix === 'oci-archive' || !hasManifestJson)) {
     return new OciLayoutSource('oci-archive', location, `oci-archive${suffix}`, tree);
   }
