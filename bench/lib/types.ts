@@ -1,0 +1,64 @@
+/** A command to spawn: argv[0] is looked up on PATH. */
+export interface Cmd {
+  argv: string[];
+  /** Exit codes that count as success (default [0]). */
+  okCodes?: number[];
+}
+
+export type Metric = 'time' | 'throughput';
+
+export interface Target {
+  /** ratio = ours / baseline for time (lower is better), ours / baseline MB/s for throughput (higher is better). */
+  maxRatio?: number;
+  minRatio?: number;
+  maxRssMb?: number;
+}
+
+export interface Benchmark {
+  name: string;
+  description: string;
+  metric: Metric;
+  ours: Cmd;
+  /** Omitted: time and memory only. */
+  baseline?: { label: string; cmd: Cmd };
+  /** Bytes processed, for MB/s (throughput metric). */
+  bytes?: number;
+  target?: Target;
+  /** Run once before measuring (e.g. build an index). */
+  prepare?: Cmd;
+}
+
+export interface Sample {
+  ms: number;
+  rssKb: number | undefined;
+  code: number;
+  stderr: string;
+}
+
+export interface Measurement {
+  command: string;
+  reps: number;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  /** Largest peak RSS over the repetitions (for a pipeline: its largest process). */
+  peakRssMb: number | undefined;
+  mbPerS?: number;
+}
+
+export type RowStatus = 'ok' | 'skipped' | 'error';
+
+export interface Row {
+  name: string;
+  description: string;
+  metric: Metric;
+  status: RowStatus;
+  note?: string;
+  ours?: Measurement;
+  baselineLabel?: string;
+  baseline?: Measurement;
+  ratio?: number;
+  target?: Target;
+  /** undefined when there is no target or the row did not run. */
+  pass?: boolean;
+}

@@ -1,0 +1,28 @@
+import { join } from 'node:path';
+import type { Corpus } from '../lib/corpus';
+import type { Cmd } from '../lib/types';
+
+export interface SuiteContext {
+  corpus: Corpus;
+  /** dist/cli.js */
+  cli: string;
+  /** dist/bench, where the bundled baselines live. */
+  benchDir: string;
+}
+
+export function cliCmd(context: SuiteContext, ...args: string[]): Cmd {
+  return { argv: [process.execPath, context.cli, ...args] };
+}
+
+export function baselineCmd(context: SuiteContext, name: string, ...args: string[]): Cmd {
+  return { argv: [process.execPath, join(context.benchDir, 'baselines', `${name}.js`), ...args] };
+}
+
+/** A shell pipeline; `okCodes` allows GNU tar's exit 2 on umoci layers that lack the end-of-archive blocks. */
+export function shell(script: string, okCodes = [0]): Cmd {
+  return { argv: ['bash', '-c', script], okCodes };
+}
+
+export function quote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
