@@ -850,6 +850,7 @@ describe('conformance: CLI end to end on corpus entries', function () {
       [`oci-archive:${IMAGE_1}`, /not an oci-archive/],
       [`oci:${ociArchive}`, /oci: needs a layout directory/],
       [`docker-archive:${TEST_INDEX}`, /needs an archive file/],
+      [`oci:${corpus('containers__skopeo/integration/fixtures/uncompressed-image-s2')}`, /not an OCI image layout/],
     ] as const) {
       const result = cli(['tree', spec]);
       assert.equal(result.status, 3, `${spec}: exit ${result.status}, ${result.stderr}${result.stdout.toString().slice(0, 200)}`);

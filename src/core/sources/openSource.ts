@@ -40,7 +40,7 @@ export async function openSource(spec: string, options: OperationOptions = {}): 
   }
   if (stats.isDirectory()) {
     if (prefix && prefix !== 'oci') throw new ImageError('not-an-image', `is a directory, but ${prefix}: needs an archive file`, { source: given });
-    return openLayoutDirectory(location);
+    return openLayoutDirectory(location, prefix === 'oci');
   }
   if (prefix === 'oci') throw new ImageError('not-an-image', 'is a file, but oci: needs a layout directory (use oci-archive: for a tar)', { source: given });
   const { tree, compression } = await openArchiveTree(location, options);
@@ -52,11 +52,12 @@ export async function openSource(spec: string, options: OperationOptions = {}): 
   }
 }
 
-async function openLayoutDirectory(location: string): Promise<ImageSource> {
+async function openLayoutDirectory(location: string, ociOnly = false): Promise<ImageSource> {
   const tree = new DirectoryTree(location);
   if ((await tree.size('index.json')) !== undefined) return new OciLayoutSource('oci-layout', location, 'OCI image layout', tree);
-  if (await DirTransportSource.looksLikeOne(tree)) return new DirTransportSource(location, tree);
-  if ((await tree.size('manifest.json')) !== undefined) {
+  // `oci:` forces the kind: a dir: directory or an extracted docker save is not read under it.
+  if (!ociOnly && (await DirTransportSource.looksLikeOne(tree))) return new DirTransportSource(location, tree);
+  if (!ociOnly && (await tree.size('manifest.json')) !== undefined) {
     return DockerArchiveSource.create(location, tree, 'docker save (extracted directory)', await readManifestJson(tree, location));
   }
   const names = (await tree.list('')).slice(0, 8).join(', ');
