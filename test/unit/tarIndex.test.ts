@@ -435,6 +435,8 @@ describe('indexTar: crafted archives', () => {
     await assertTarError(indexTar(new BufferByteSource('huge-pax.tar', huge)), 'too-large', 0, /maxExtensionHeaderBytes/);
     const longName = Buffer.concat([entry({ name: '././@LongLink', typeflag: 'L', format: 'gnu' }, 'n'.repeat(2000)), entry({ name: 'f' }), END]);
     await assertTarError(indexTar(new BufferByteSource('long.tar', longName), { maxExtensionHeaderBytes: 1000 }), 'too-large', 0);
+    const globals = Buffer.concat([...Array.from({ length: 40 }, (_, at) => paxHeader([[`key${at}`, 'v'.repeat(30_000)]], 'g')), entry({ name: 'f' }), END]);
+    await assertTarError(indexTar(new BufferByteSource('globals.tar', globals)), 'too-large', 34 * 30720, /global headers/);
     const many = Buffer.concat([...Array.from({ length: 5 }, (_, at) => entry({ name: `f${at}` })), END]);
     assert.equal((await indexTar(new BufferByteSource('many.tar', many), { maxEntries: 5 })).length, 5);
     await assertTarError(indexTar(new BufferByteSource('many.tar', many), { maxEntries: 4 }), 'too-large', 2048, /maxEntries/);

@@ -299,7 +299,9 @@ describe('parseTarStream', () => {
   it('rejects with ImageError cancelled on abort, before or during the stream', async () => {
     const before = new AbortController();
     before.abort();
-    await assert.rejects(parseTarStream(Readable.from([archive]), { onEntry: () => undefined }, { signal: before.signal }), (error: unknown) => isImageError(error, 'cancelled'));
+    const unread = Readable.from([archive]);
+    await assert.rejects(parseTarStream(unread, { onEntry: () => undefined }, { signal: before.signal }), (error: unknown) => isImageError(error, 'cancelled'));
+    assert.ok(unread.destroyed, 'the input is released');
     const during = new AbortController();
     let seen = 0;
     const slow = Readable.from(

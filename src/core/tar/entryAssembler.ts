@@ -86,6 +86,7 @@ export class TarEntryAssembler {
   private sparse: PendingSparse | undefined;
   private lastEntry: TarEntry | undefined;
   private lastDataEnd = 0;
+  private readonly names = new Map<string, string>();
 
   constructor(
     private readonly limits: Required<TarLimits> = DEFAULT_TAR_LIMITS,
@@ -177,6 +178,7 @@ export class TarEntryAssembler {
         return undefined;
       case 'pax-global':
         this.global = mergeGlobal(this.global, parsePaxRecords(buffer, start, end, position));
+        this.checkGlobalSize(this.bodyHeaderOffset);
         return undefined;
       case 'gnu-long-name':
         // A C string: GNU and BSD tar cut it at the first NUL (Go gnu-long-nul.tar).
@@ -190,6 +192,14 @@ export class TarEntryAssembler {
       case 'sparse-map':
         return this.sparseMapBlock(buffer, start, position);
     }
+  }
+
+  /** Global records accumulate for the whole archive: the cap bounds what they can hold. */
+  private checkGlobalSize(position: number): void {
+    let bytes = 0;
+    for (const [key, value] of this.global ?? []) bytes += key.length + value.length;
+    const cap = this.limits.maxExtensionHeaderBytes;
+    if (bytes > cap) throw new TarFormatError('too-large', `the PAX global headers up to the one at offset ${position} hold ${bytes} bytes of records, more than the cap of ${cap} (maxExtensionHeaderBytes)`, position);
   }
 
   private entryHeader(raw: RawHeader, buffer: Buffer, at: number, position: number): TarEntry | undefined {
@@ -230,8 +240,8 @@ export class TarEntryAssembler {
       gid: raw.gid,
       mtime: raw.mtime,
       linkname: raw.linkname,
-      uname: raw.uname,
-      gname: raw.gname,
+      uname: this.intern(raw.uname),
+      gname: this.intern(raw.gname),
       devmajor: raw.devmajor,
       devminor: raw.devminor,
       pax: undefined,
@@ -329,6 +339,18 @@ export class TarEntryAssembler {
     this.longName = undefined;
     this.longLink = undefined;
     return entry;
+  }
+
+  /**
+   * Owner names repeat across a whole archive ("root" 200,000 times): keep one copy of each, so a
+   * large index holds two pointers per entry instead of two strings.
+   */
+  private intern(name: string | undefined): string | undefined {
+    if (name === undefined) return undefined;
+    const known = this.names.get(name);
+    if (known !== undefined) return known;
+    if (this.names.size < 1024) this.names.set(name, name);
+    return name;
   }
 
   private withContext(error: unknown): unknown {

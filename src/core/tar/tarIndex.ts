@@ -24,12 +24,12 @@ const CHECK_EVERY = 4096;
  */
 export async function indexTar(source: ByteSource, options: IndexTarOptions = {}): Promise<TarEntry[]> {
   const assembler = new TarEntryAssembler(resolveTarLimits(options), source.name);
+  const reader = new ReadAhead(source);
   const progress = throttledProgress(options.progress);
   const what = `indexing ${source.name}`;
+  const message = `Indexing ${source.name}`;
   const size = source.size;
   const entries: TarEntry[] = [];
-  let window: Buffer = Buffer.alloc(0);
-  let windowStart = 0;
   let sinceCheck = 0;
   throwIfCancelled(options.signal, what);
   while (assembler.expect !== 'end') {
@@ -39,29 +39,69 @@ export async function indexTar(source: ByteSource, options: IndexTarOptions = {}
       assembler.finish(size);
       break;
     }
-    let buffer = window;
-    let at = position - windowStart;
-    if (at < 0 || at + needed > window.length) {
+    if (!reader.holds(position, needed)) {
       throwIfCancelled(options.signal, what);
-      progress({ message: `Indexing ${source.name}`, done: position, total: size });
-      const windowEnd = windowStart + window.length;
-      const readLength = Math.min(Math.max(needed, position - windowEnd <= READ_AHEAD ? READ_AHEAD : READ_AFTER_SEEK), size - position);
-      buffer = await source.read(position, readLength);
-      at = 0;
-      if (needed <= READ_AHEAD) {
-        window = buffer;
-        windowStart = position;
-      }
+      progress({ message, done: position, total: size });
+      await reader.fill(position, needed);
     }
-    const entry = assembler.expect === 'header' ? assembler.header(buffer, at) : assembler.body(buffer, at);
+    const at = position - reader.start;
+    const entry = assembler.expect === 'header' ? assembler.header(reader.buffer, at) : assembler.body(reader.buffer, at);
     if (entry === undefined) continue;
     entries.push(entry);
     if (++sinceCheck === CHECK_EVERY) {
       sinceCheck = 0;
       throwIfCancelled(options.signal, what);
-      progress({ message: `Indexing ${source.name}`, done: position, total: size });
+      progress({ message, done: position, total: size });
     }
   }
-  progress({ message: `Indexing ${source.name}`, done: size, total: size });
+  progress({ message, done: size, total: size });
   return entries;
+}
+
+/**
+ * The bytes around the walk's position. While entries are small the walk is sequential, so the
+ * next window is read while this one is parsed; after a seek past a large entry a smaller read
+ * fetches the next header, and nothing is read ahead.
+ */
+class ReadAhead {
+  buffer: Buffer = Buffer.alloc(0);
+  /** Offset of `buffer[0]` in the source. */
+  start = 0;
+  private next: { start: number; read: Promise<Buffer> } | undefined;
+
+  constructor(private readonly source: ByteSource) {}
+
+  holds(position: number, length: number): boolean {
+    const at = position - this.start;
+    return at >= 0 && at + length <= this.buffer.length;
+  }
+
+  /** Makes `buffer` hold `[position, position + length)`. */
+  async fill(position: number, length: number): Promise<void> {
+    const next = this.next;
+    this.next = undefined;
+    if (next !== undefined && position >= next.start) {
+      const buffer = await next.read;
+      if (position + length <= next.start + buffer.length) {
+        this.buffer = buffer;
+        this.start = next.start;
+        this.readAhead();
+        return;
+      }
+    }
+    const sequential = position - (this.start + this.buffer.length) <= READ_AHEAD;
+    const readLength = Math.min(Math.max(length, sequential ? READ_AHEAD : READ_AFTER_SEEK), this.source.size - position);
+    this.buffer = await this.source.read(position, readLength);
+    this.start = position;
+    if (sequential) this.readAhead();
+  }
+
+  private readAhead(): void {
+    const start = this.start + this.buffer.length;
+    const length = Math.min(READ_AHEAD, this.source.size - start);
+    if (length <= 0) return;
+    const read = this.source.read(start, length);
+    read.catch(() => undefined); // an error surfaces if and when the walk needs these bytes
+    this.next = { start, read };
+  }
 }

@@ -158,8 +158,8 @@ export async function parseTarStream(readable: Readable, handlers: TarStreamHand
       }
     },
   });
-  if (options.signal?.aborted) throw cancelled(options.name);
   try {
+    // pipeline destroys `readable` on abort too, also when the signal is already aborted.
     await pipeline(readable, sink, { signal: options.signal });
   } catch (error) {
     if (options.signal?.aborted) throw cancelled(options.name, error);
@@ -168,6 +168,6 @@ export async function parseTarStream(readable: Readable, handlers: TarStreamHand
   }
 }
 
-function cancelled(name: string | undefined, cause?: unknown): ImageError {
+function cancelled(name: string | undefined, cause: unknown): ImageError {
   return new ImageError('cancelled', 'reading the tar stream was cancelled', { source: name, cause });
 }
