@@ -52,7 +52,7 @@ install_node_modules() {
     log "node_modules: up to date"
     return
   fi
-  log "node_modules: missing or stale (package-lock.json changed); npm ci"
+  if [[ -d node_modules ]]; then log "node_modules: stale (package-lock.json changed); npm ci"; else log "node_modules: missing; npm ci"; fi
   npm ci --no-audit --no-fund
   echo "$want" >"$stamp"
 }
