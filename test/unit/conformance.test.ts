@@ -9,6 +9,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { ImageError } from '../../src/core/errors';
 import { verifyBlob } from '../../src/core/integrity';
 import { buildImageGraph, type ImageGraph } from '../../src/core/model/imageGraph';
@@ -42,15 +43,6 @@ class Checks {
   }
 }
 
-function isDeepStrictEqual(a: unknown, b: unknown): boolean {
-  try {
-    assert.deepStrictEqual(a, b);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function show(value: unknown): string {
   const text = JSON.stringify(value, (_key, item) => (typeof item === 'string' && /^sha(256|512):[a-f0-9]+$/.test(item) ? `${item.slice(0, 19)}…` : item));
   return text === undefined ? 'undefined' : text.length > 300 ? `${text.slice(0, 300)}…` : text;
@@ -81,9 +73,12 @@ async function openAndWalk(spec: string): Promise<{ source: ImageSource; graph: 
   try {
     const { source, graph } = await Promise.race([work, deadline]);
     return { source, graph, ms: Date.now() - started };
+  } catch (error) {
+    // Past the deadline the walk may still finish: close what it opened then.
+    work.then(({ source }) => source.close(), () => undefined);
+    throw error;
   } finally {
     clearTimeout(timer);
-    work.catch(() => undefined);
   }
 }
 
@@ -447,7 +442,7 @@ function compareJsonDocument(file: string, negative: boolean, checks: Checks, ro
 }
 
 /** A directory of JSON files: how many of them hash to a digest that some descriptor in it names. */
-function countHashMatches(directory: string, row: ReportRow): void {
+function countHashMatches(directory: string, expected: number | undefined, checks: Checks, row: ReportRow): void {
   const files: string[] = [];
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
@@ -465,6 +460,7 @@ function countHashMatches(directory: string, row: ReportRow): void {
   const matching = files.filter((file) => digests.has(sha256File(file))).length;
   row.independent.push(`jq: ${digests.size} descriptor digests; ${matching}/${files.length} files hash to one (re-serialized JSON)`);
   row.mismatches = files.length - matching;
+  if (expected !== undefined) checks.eq(matching, expected, 'JSON files whose sha256 is a descriptor digest');
 }
 
 // ── the run ────────────────────────────────────────────────────────────────────────────────────
@@ -543,7 +539,7 @@ async function checkEntry(entry: CorpusEntry, classified: Classified, expectatio
   const elapsed = Date.now() - started;
 
   if (classified.shape === 'json') compareJsonDocument(full, classified.role === 'negative', checks, row);
-  if (classified.shape === 'json-dir') countHashMatches(full, row);
+  if (classified.shape === 'json-dir') countHashMatches(full, expectation.outcome === 'error' ? expectation.filesHashingToDescriptors : undefined, checks, row);
   if (classified.shape === 'bare-tar' && !classified.tarError) await compareTarListing(full, classified.role === 'negative', expectation.files, checks, row);
 
   if (expectation.outcome === 'error') {

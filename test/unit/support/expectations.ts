@@ -40,6 +40,8 @@ export interface ErrorExpectation {
   message?: RegExp;
   /** Regular files our tar reader must list, where GNU tar's listing knowingly differs. */
   files?: string[];
+  /** For a directory of JSON: how many of its files hash to a digest some descriptor in it names. */
+  filesHashingToDescriptors?: number;
   why: string;
 }
 
@@ -167,7 +169,13 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'anchore__stereoscope/pkg/image/oci/testdata/invalid_file/index.json': { outcome: 'error', codes: ['not-an-image'], message: /empty/, why: 'zero-byte file' },
 
   // ── 7. raw JSON directories ────────────────────────────────────────────────────────────────
-  'hkolvenbach__oci-explorer/registry/testdata/alpine': { outcome: 'error', codes: ['not-an-image'], message: /index\.json/, why: 'a directory of re-serialized registry JSON (image_index.json, platforms/, attestations/): not a layout' },
+  'hkolvenbach__oci-explorer/registry/testdata/alpine': {
+    outcome: 'error',
+    codes: ['not-an-image'],
+    message: /index\.json/,
+    filesHashingToDescriptors: 0,
+    why: 'a directory of re-serialized registry JSON (image_index.json, platforms/, attestations/): not a layout; no file hashes to its descriptor digest (README caveat)',
+  },
 };
 
 export function defaultExpectation(role: EntryRole): Expectation {
