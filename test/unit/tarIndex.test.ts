@@ -426,6 +426,8 @@ describe('indexTar: crafted archives', () => {
     const archive = Buffer.concat([entry({ name: 'first' }, 'a'), entry({ name: 'second.bin' }, Buffer.alloc(5000, 1)), END]);
     await assertTarError(indexTar(new BufferByteSource('cut.tar', archive.subarray(0, 3000))), 'truncated', 3000, /second\.bin.*6536/);
     await assertTarError(indexTar(new BufferByteSource('cut.tar', archive.subarray(0, 1100))), 'truncated', 1100, /header block at offset 1024/);
+    const label = entry({ name: 'my label', typeflag: 'V', format: 'gnu' }, Buffer.alloc(2000));
+    await assertTarError(indexTar(new BufferByteSource('cut.tar', label.subarray(0, 1000))), 'truncated', 1000, /volume label/);
     const pax = Buffer.concat([paxHeader([['path', 'p'.repeat(300)]]), entry({ name: 'x' })]);
     await assertTarError(indexTar(new BufferByteSource('cut.tar', pax.subarray(0, 700))), 'truncated', 700, /PAX extended header/);
   });

@@ -86,6 +86,7 @@ export class TarEntryAssembler {
   private sparse: PendingSparse | undefined;
   private lastEntry: TarEntry | undefined;
   private lastDataEnd = 0;
+  private lastHeaderOffset = 0;
   private readonly names = new Map<string, string>();
 
   constructor(
@@ -112,7 +113,7 @@ export class TarEntryAssembler {
       const size = decodeSize(buffer, at, position);
       if (typeInfo.role === 'volume-label') {
         // A GNU volume label names the archive, not a member (GNU tar extracts nothing for it).
-        this.nextOffset += size + paddingOf(size);
+        this.skipData(undefined, size);
         return undefined;
       }
       if (typeInfo.role !== 'pax-global' && this.extensionStart < 0) this.extensionStart = position;
@@ -140,8 +141,9 @@ export class TarEntryAssembler {
   finish(endOffset: number): void {
     if (this.expect === 'end') return;
     const last = this.lastEntry;
-    if (last !== undefined && endOffset < this.lastDataEnd) {
-      throw new TarFormatError('truncated', `the archive ends at offset ${endOffset}, inside the data of this entry (header at offset ${last.headerOffset}), which runs to offset ${this.lastDataEnd}: ${this.lastDataEnd - endOffset} bytes are missing`, endOffset, { source: this.sourceName, subject: last.path });
+    if (endOffset < this.lastDataEnd) {
+      const owner = last === undefined ? 'the GNU volume label' : 'this entry';
+      throw new TarFormatError('truncated', `the archive ends at offset ${endOffset}, inside the data of ${owner} (header at offset ${this.lastHeaderOffset}), which runs to offset ${this.lastDataEnd}: ${this.lastDataEnd - endOffset} bytes are missing`, endOffset, { source: this.sourceName, subject: last?.path });
     }
     if (this.expect === 'body') {
       const what = BODY_NAMES[this.bodyKind];
@@ -330,15 +332,21 @@ export class TarEntryAssembler {
     }
     entry.dataOffset = this.nextOffset;
     this.dataLength = dataLength;
-    this.lastEntry = entry;
-    this.lastDataEnd = this.nextOffset + dataLength;
-    this.nextOffset = this.lastDataEnd + paddingOf(dataLength);
+    this.skipData(entry, dataLength);
     this.extensionStart = -1;
     this.extensionBytes = 0;
     this.local = undefined;
     this.longName = undefined;
     this.longLink = undefined;
     return entry;
+  }
+
+  /** The `length` bytes at nextOffset are data (of `entry`, or of a volume label): pass over them. */
+  private skipData(entry: TarEntry | undefined, length: number): void {
+    this.lastEntry = entry;
+    this.lastHeaderOffset = entry?.headerOffset ?? this.nextOffset - BLOCK_SIZE;
+    this.lastDataEnd = this.nextOffset + length;
+    this.nextOffset = this.lastDataEnd + paddingOf(length);
   }
 
   /**
