@@ -14,7 +14,7 @@
  *   accepted, as are missing padding bytes after the last entry's data (Go TestReadTruncation);
  *   a zero block followed by a header is corrupt (Go: ErrHeader).
  */
-import { BLOCK_SIZE, checkHeaderBlock, decodeEntryHeader, decodeSize, decodeStringField, GNU_SPARSE_EXTENSION, HEADER_FIELDS, paddingOf, parseNumericField, typeflagAt, TYPEFLAGS, type RawHeader } from './header';
+import { BLOCK_SIZE, checkHeaderBlock, decodeEntryHeader, decodeSize, decodeStringField, GNU_SPARSE_EXTENSION, HEADER_FIELDS, paddingOf, parseNumericField, typeflagAt, TYPEFLAGS, WordView, type RawHeader } from './header';
 import { GNU_SPARSE_KEYS, PAX_KEYS, parsePaxRecords, paxInteger, paxTime } from './pax';
 import { parseSparseMapRecord, readGnuSparsePairs, SparseMap10Reader, validateSparseMap, type SparseRegion } from './sparse';
 import type { TarEntry } from './tarEntry';
@@ -88,6 +88,7 @@ export class TarEntryAssembler {
   private lastDataEnd = 0;
   private lastHeaderOffset = 0;
   private readonly names = new Map<string, string>();
+  private readonly words = new WordView();
 
   constructor(
     private readonly limits: Required<TarLimits> = DEFAULT_TAR_LIMITS,
@@ -100,7 +101,7 @@ export class TarEntryAssembler {
     const position = this.nextOffset;
     this.nextOffset = position + BLOCK_SIZE;
     try {
-      if (!checkHeaderBlock(buffer, at, position)) {
+      if (!checkHeaderBlock(buffer, at, position, this.words)) {
         if (this.zeroBlockAt >= 0) this.expect = 'end';
         else this.zeroBlockAt = position;
         return undefined;

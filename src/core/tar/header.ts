@@ -115,9 +115,9 @@ export function typeflagAt(buffer: Buffer, at: number): number {
  * with the checksum field taken as spaces; old Sun tar summed signed chars, which GNU tar and Go
  * both still accept, and so do we.
  */
-export function checkHeaderBlock(buffer: Buffer, at: number, position: number): boolean {
+export function checkHeaderBlock(buffer: Buffer, at: number, position: number, view?: WordView): boolean {
   const checksumStart = at + HEADER_FIELDS.checksum.offset;
-  const unsigned = unsignedChecksum(buffer, at);
+  const unsigned = unsignedChecksum(buffer, at, view);
   const stored = parseChecksumField(buffer, checksumStart);
   if (stored === unsigned) return true;
   if (isZeroBlock(buffer, at)) return false;
@@ -128,25 +128,35 @@ export function checkHeaderBlock(buffer: Buffer, at: number, position: number): 
   throw new TarFormatError('bad-checksum', `tar header at offset ${position} has a bad checksum (field says ${describeChecksum(stored)}, the bytes add up to ${unsigned}): the archive is damaged or the previous entry's size is wrong`, position);
 }
 
-/** Last ArrayBuffer seen and a 32-bit view of it: headers sit on 4-byte boundaries in practice. */
-let wordsOf: ArrayBufferLike | undefined;
-let words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+/**
+ * A 32-bit view of the memory under the chunks being parsed (headers sit on 4-byte boundaries in
+ * practice). Each parser owns one, so no buffer outlives the parse that used it.
+ */
+export class WordView {
+  private of: ArrayBufferLike | undefined;
+  private view: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+
+  over(memory: ArrayBufferLike): Uint32Array<ArrayBufferLike> {
+    if (this.of !== memory) {
+      this.of = memory;
+      this.view = new Uint32Array(memory, 0, memory.byteLength >>> 2);
+    }
+    return this.view;
+  }
+}
 
 /**
  * The POSIX (unsigned) checksum. This runs once per entry over 512 bytes, the hottest loop of a
  * listing, so aligned blocks are summed four bytes at a time: masking a word with 0x00ff00ff
  * keeps two bytes in separate 16-bit lanes, and 128 words cannot overflow a lane (128 * 510).
  */
-export function unsignedChecksum(buffer: Buffer, at: number): number {
+export function unsignedChecksum(buffer: Buffer, at: number, view: WordView = new WordView()): number {
   const checksumStart = at + HEADER_FIELDS.checksum.offset;
   const checksumEnd = checksumStart + HEADER_FIELDS.checksum.length;
   let sum = 8 * 0x20;
   const byteOffset = buffer.byteOffset + at;
   if ((byteOffset & 3) === 0) {
-    if (wordsOf !== buffer.buffer) {
-      wordsOf = buffer.buffer;
-      words = new Uint32Array(buffer.buffer, 0, buffer.buffer.byteLength >>> 2);
-    }
+    const words = view.over(buffer.buffer);
     let lanes = 0;
     for (let index = byteOffset >>> 2, end = index + BLOCK_SIZE / 4; index < end; index++) {
       const word = words[index];
