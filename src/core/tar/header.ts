@@ -3,6 +3,10 @@
  * GNU tar manual "Basic Tar Format", Go archive/tar format.go/strconv.go). Every function reads
  * a block in place (`buffer`, `at`) so a streaming parser can decode straight out of a chunk, and
  * takes the block's archive `position` only to name it in errors.
+ *
+ * The tar reader, layer by layer: header.ts (one block), pax.ts (PAX records), sparse.ts (GNU
+ * sparse maps), entryAssembler.ts (headers + extensions -> TarEntry, end and truncation rules),
+ * then two drivers over it: tarIndex.ts (positioned reads) and tarStreamParser.ts (pushed chunks).
  */
 import { isUtf8 } from 'node:buffer';
 import type { TarEntryType } from './tarEntry';
