@@ -20,7 +20,7 @@ const NOISE = [
   /^\[(AgentHost|AgentHost:remote|ChatModelSelection|AccountPolicyGate|reconnection-grace-time)\]/,
   /^(Resolving|Resolved) connection token/, /^Creating a socket/, /(Ignoring fetching|Updating) additional builtin extensions/,
   /^deferring authentication/, /^Creation of workbench contribution/, /Failed to load resource/, /ServiceWorker|A bad HTTP response code/,
-  /Timed out waiting for authentication provider/, /Long running operations during shutdown/, /\(Canceled: Canceled\)/, /same-origin iframe|allow-scripts and allow-same-origin/,
+  /Timed out waiting for authentication provider/, /Long running operations during shutdown/, /\(Canceled: Canceled\)|^Canceled: Canceled/, /same-origin iframe|allow-scripts and allow-same-origin/,
   /ERR_NAME_NOT_RESOLVED|ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_REFUSED|marketplace|extensionGallery/i,
 ];
 

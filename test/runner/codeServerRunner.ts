@@ -24,10 +24,12 @@ async function main(): Promise<number> {
   const browser = await launchChromium(toolchain.chromium).catch(async (error) => { await server.stop(true); throw error; });
   try {
     const page = await browser.newPage();
+    let finished = false;
     const result = new Promise<number>((resolve) => {
-      void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
+      void page.exposeFunction('codeAutomationExit', (code: number) => { finished = true; resolve(code); });
     });
-    page.on('console', (message) => { if (isInteresting(message)) console.log(consoleText(message)); });
+    // After the result the workbench tears down the extension host: only cancellation noise follows.
+    page.on('console', (message) => { if (!finished && isInteresting(message)) console.log(consoleText(message)); });
     page.on('pageerror', (error) => console.log(`[page error] ${error.message}`));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<number>((resolve) => {
