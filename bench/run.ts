@@ -38,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
   for (const bench of benchmarks) {
     const started = Date.now();
     process.stderr.write(`bench: ${bench.name} ... `);
-    const row = await runBenchmark(bench, options.reps, memo);
+    const row = await runBenchmark(bench, options.reps, memo, options.baselinesOnly);
     rows.push(row);
     const verdict = row.status !== 'ok' ? row.status : row.pass === undefined ? 'done' : row.pass ? 'pass' : 'FAIL';
     process.stderr.write(`${verdict} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);

@@ -10,11 +10,13 @@ export interface Options {
   name: string;
   write: boolean;
   list: boolean;
+  baselinesOnly: boolean;
 }
 
 const USAGE = `usage: npm run bench -- [--reps N] [--only NAME[,NAME...]] [--name LABEL] [--corpus corpus.json]
-                        [--cli dist/cli.js] [--no-build-corpus] [--no-write] [--list]
+                        [--cli dist/cli.js] [--no-build-corpus] [--no-write] [--list] [--baselines-only]
   --only   runs the benchmarks whose name starts with one of the given prefixes (e.g. tree,cat)
+  --baselines-only   measures only the baselines (checks the harness before the CLI has a command)
   --name   label of the results files bench/results/<date>-<label>.{md,json} (default: the --only list or "all")
 `;
 
@@ -28,6 +30,7 @@ export function parseOptions(argv: string[], benchDir: string): Options {
     name: '',
     write: true,
     list: false,
+    baselinesOnly: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -59,6 +62,9 @@ export function parseOptions(argv: string[], benchDir: string): Options {
         break;
       case '--no-write':
         options.write = false;
+        break;
+      case '--baselines-only':
+        options.baselinesOnly = true;
         break;
       case '--list':
         options.list = true;

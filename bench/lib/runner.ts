@@ -11,10 +11,11 @@ export type Memo = Map<string, Measurement>;
  * One warm-up run of each command (warms the page cache, probes whether the CLI has the command),
  * then `reps` repetitions with ours and the baseline interleaved so both see the same machine state.
  */
-export async function runBenchmark(bench: Benchmark, reps: number, memo: Memo): Promise<Row> {
+export async function runBenchmark(bench: Benchmark, reps: number, memo: Memo, baselinesOnly = false): Promise<Row> {
   const row: Row = { name: bench.name, description: bench.description, metric: bench.metric, status: 'ok', target: bench.target, baselineLabel: bench.baseline?.label };
   const oursKey = describe(bench.ours);
   const baseKey = bench.baseline ? describe(bench.baseline.cmd) : undefined;
+  if (baselinesOnly) return runBaselineOnly(bench, reps, memo, row);
   try {
     if (!memo.has(oursKey)) {
       const probe = await runOnce(bench.ours);
@@ -40,6 +41,24 @@ export async function runBenchmark(bench: Benchmark, reps: number, memo: Memo): 
   if (row.ours && row.baseline) row.ratio = ratio(bench, row.ours, row.baseline);
   row.pass = judge(bench.target, row);
   return row;
+}
+
+/** --baselines-only: checks the harness and the baselines before the CLI has the command. */
+async function runBaselineOnly(bench: Benchmark, reps: number, memo: Memo, row: Row): Promise<Row> {
+  if (!bench.baseline) return { ...row, status: 'skipped', note: 'no baseline' };
+  const { cmd } = bench.baseline;
+  const key = describe(cmd);
+  try {
+    if (!memo.has(key)) {
+      await runChecked(cmd);
+      const samples: Sample[] = [];
+      for (let i = 0; i < reps; i++) samples.push(await runChecked(cmd));
+      remember(memo, key, cmd, samples, bench.bytes);
+    }
+  } catch (error) {
+    return { ...row, status: 'error', note: (error as Error).message.replace(/\n/g, ' | ') };
+  }
+  return { ...row, baseline: memo.get(key), note: 'baseline only' };
 }
 
 function remember(memo: Memo, key: string, cmd: Cmd, samples: Sample[], bytes?: number): void {
