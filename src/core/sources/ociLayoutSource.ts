@@ -38,9 +38,12 @@ export class OciLayoutSource implements ImageSource {
     readonly tree: FileTree,
     /** Extra names for a root's manifest digest, e.g. RepoTags from a docker save's manifest.json. */
     private readonly extraNames: (root: SourceRoot) => Promise<string[]> = async () => [],
+    /** Entry points to use instead of index.json's (a Docker 25 save whose index.json is empty). */
+    private readonly fixedRoots?: SourceRoot[],
   ) {}
 
   async roots(): Promise<SourceRoot[]> {
+    if (this.fixedRoots) return this.fixedRoots;
     const bytes = await this.tree.read('index.json', ReadLimits.archiveMetadata);
     const index = parseImageDocument(bytes, undefined, { source: this.location, subject: 'index.json' });
     if (index.type !== 'index') throw new ImageError('bad-json', 'is not an image index (it has no "manifests")', { source: this.location, subject: 'index.json' });

@@ -5,11 +5,11 @@ import { ImageError } from '../errors';
 import { DirectoryTree } from './directoryTree';
 import { DirTransportSource } from './dirTransportSource';
 import { DockerArchiveSource } from './dockerArchiveSource';
-import { readManifestJson } from './dockerSaveManifest';
+import { readManifestJson, type SavedImage } from './dockerSaveManifest';
 import type { FileTree } from './fileTree';
 import type { ImageSource, SourceRoot } from './imageSource';
 import { convertV1Save } from './legacyV1Save';
-import { OciLayoutSource } from './ociLayoutSource';
+import { blobPath, listLayoutBlobs, OciLayoutSource } from './ociLayoutSource';
 import { openArchiveTree } from './openArchiveTree';
 import { parseImageDocument } from '../model/manifest';
 import { ReadLimits } from './limits';
@@ -81,7 +81,10 @@ async function classifyArchive(location: string, tree: FileTree, suffix: string,
     const layoutSource = new OciLayoutSource('docker-archive', location, '', tree);
     if ((await layoutSource.roots()).length === 0 && saved.length > 0) {
       // An index.json with no manifests (`"manifests": null`, seen in ggcr's hello-world-v25.tar):
-      // manifest.json still describes the images, so read them the legacy way.
+      // manifest.json still describes the images: use the stored manifests whose config they name,
+      // else read them the legacy way with synthesised manifests.
+      const stored = await storedManifestRoots(tree, location, saved);
+      if (stored) return new OciLayoutSource('docker-archive', location, `docker save (Docker 25+, empty index.json; images from manifest.json)${suffix}`, tree, undefined, stored);
       return DockerArchiveSource.create(location, tree, `docker save (Docker 25+, empty index.json; read via manifest.json)${suffix}`, saved, options);
     }
     const tagsByConfig = new Map(saved.map((image) => ['path' in image.config ? image.config.path : '', image.names] as const));
@@ -106,4 +109,27 @@ async function repoTagsForRoot(tree: FileTree, location: string, root: SourceRoo
   } catch {
     return [];
   }
+}
+
+/** For each manifest.json image, the stored manifest blob whose config is the image's config; undefined unless every image has one. */
+async function storedManifestRoots(tree: FileTree, location: string, saved: SavedImage[]): Promise<SourceRoot[] | undefined> {
+  const byConfig = new Map<string, SourceRoot>();
+  for (const digest of await listLayoutBlobs(tree)) {
+    const path = blobPath(digest, location);
+    const size = await tree.size(path);
+    if (size === undefined || size > 64 * 1024) continue;
+    try {
+      const document = parseImageDocument(await tree.read(path, ReadLimits.manifest), undefined, { source: location, subject: digest });
+      if (document.type === 'manifest') byConfig.set(blobPath(document.config.digest, location), { names: [], descriptor: { mediaType: document.mediaType, digest, size } });
+    } catch {
+      // Not a manifest: configs, layers and other JSON are skipped.
+    }
+  }
+  const roots: SourceRoot[] = [];
+  for (const image of saved) {
+    const root = 'path' in image.config ? byConfig.get(image.config.path) : undefined;
+    if (!root) return undefined;
+    roots.push({ names: image.names, descriptor: root.descriptor });
+  }
+  return roots;
 }

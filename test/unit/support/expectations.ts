@@ -75,10 +75,10 @@ export const EXPECTATIONS: Record<string, Expectation> = {
     kind: 'docker-archive',
     roots: 1,
     nodes: 3,
-    unreferenced: 2,
+    unreferenced: 1,
     mismatches: 0,
     platforms: ['linux/arm64'],
-    why: 'index.json "manifests": null (README: all 4 blobs unreferenced by index.json); manifest.json still names the image (config ee301c92, layer 12660636), so it is read from there and the legacy v1 json ac09ed77 plus the stored OCI manifest 411caf34 stay unreferenced',
+    why: 'index.json "manifests": null (README: all 4 blobs unreferenced by index.json); manifest.json still names the image (config ee301c92), and the stored OCI manifest 411caf34 whose config that is becomes the root; only the legacy v1 json ac09ed77 stays unreferenced',
   },
   'snyk__snyk-docker-plugin/test/fixtures/docker-oci-archives/busybox.armv7.tar': { outcome: 'ok', kind: 'docker-archive', roots: 1, nodes: 3, unreferenced: 1, mismatches: 0, names: ['docker.io/library/busybox:latest'], platforms: ['linux/arm/v7'], why: 'Docker 25 save; the legacy v1 layer-json blob is unreferenced' },
 
