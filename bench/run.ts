@@ -49,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
     mkdirSync(dir, { recursive: true });
     const base = join(dir, `${info.date.slice(0, 16).replace(/:/g, '')}-${options.name.replace(/[^\w+.-]/g, '_')}`);
     writeFileSync(`${base}.md`, markdown(info, rows));
-    writeFileSync(`${base}.json`, `${JSON.stringify({ ...info, loadAverage: loadavg(), rows }, null, 2)}\n`);
+    writeFileSync(`${base}.json`, `${JSON.stringify({ ...info, loadAverageAtEnd: loadavg(), rows }, null, 2)}\n`);
     process.stdout.write(`\nwrote ${base}.md and .json\n`);
   }
   return rows.some((row) => row.status === 'error') ? 1 : 0;

@@ -11,7 +11,7 @@ const useGnuTime = existsSync(GNU_TIME);
 const scratch = mkdtempSync(join(tmpdir(), 'cie-bench-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
-export const rssMethod = useGnuTime ? `${GNU_TIME} -f %M` : 'polling /proc/<pid>/status VmHWM';
+export const rssMethod = useGnuTime ? `${GNU_TIME} -f '%M %U %S'` : 'polling /proc/<pid>/status VmHWM';
 
 export function describe(cmd: Cmd): string {
   return cmd.argv.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
@@ -20,7 +20,7 @@ export function describe(cmd: Cmd): string {
 /** Runs a command once with stdout to /dev/null; wall time from spawn to exit, peak RSS of its process tree. */
 export function runOnce(cmd: Cmd): Promise<Sample> {
   const timeFile = join(scratch, 'time.out');
-  const argv = useGnuTime ? [GNU_TIME, '-f', '%M', '-o', timeFile, ...cmd.argv] : cmd.argv;
+  const argv = useGnuTime ? [GNU_TIME, '-f', '%M %U %S', '-o', timeFile, ...cmd.argv] : cmd.argv;
   const devNull = openSync('/dev/null', 'w');
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
@@ -38,13 +38,15 @@ export function runOnce(cmd: Cmd): Promise<Sample> {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       closeSync(devNull);
       let rssKb = poller?.stop();
+      let cpuMs: number | undefined;
       if (useGnuTime) {
         const lines = readFileSync(timeFile, 'utf8').trim().split('\n');
-        const kb = Number(lines[lines.length - 1]);
+        const [kb, user, sys] = lines[lines.length - 1].split(' ').map(Number);
         rssKb = Number.isFinite(kb) ? kb : undefined;
+        cpuMs = Number.isFinite(user + sys) ? (user + sys) * 1000 : undefined;
         // GNU time writes its own "Command exited with non-zero status" line to -o, not to stderr.
       }
-      resolve({ ms, rssKb, code: code ?? (signal ? 128 : 1), stderr });
+      resolve({ ms, rssKb, cpuMs, code: code ?? (signal ? 128 : 1), stderr });
     });
   });
 }
@@ -70,6 +72,7 @@ export async function runChecked(cmd: Cmd): Promise<Sample> {
 
 export function summarize(cmd: Cmd, samples: Sample[], bytes?: number): Measurement {
   const times = samples.map((sample) => sample.ms);
+  const cpu = samples.map((sample) => sample.cpuMs).filter((ms): ms is number => ms !== undefined);
   const rss = samples.map((sample) => sample.rssKb).filter((kb): kb is number => kb !== undefined);
   const medianMs = median(times);
   return {
@@ -78,6 +81,7 @@ export function summarize(cmd: Cmd, samples: Sample[], bytes?: number): Measurem
     medianMs: round(medianMs, 1),
     minMs: round(Math.min(...times), 1),
     maxMs: round(Math.max(...times), 1),
+    cpuMs: cpu.length > 0 ? round(median(cpu), 0) : undefined,
     peakRssMb: rss.length > 0 ? round(Math.max(...rss) / 1024, 1) : undefined,
     mbPerS: bytes === undefined ? undefined : round(bytes / 1e6 / (medianMs / 1000), 0),
   };

@@ -14,6 +14,7 @@ export interface RunInfo {
   cliVersion: string;
   rssMethod: string;
   corpus: string;
+  loadAverage: number[];
 }
 
 const HEADERS = ['benchmark', 'ours', 'baseline', 'ratio', 'target', 'pass', 'peak RSS ours / baseline'];
@@ -48,6 +49,10 @@ export function textTable(rows: Row[]): string {
   return [line(table[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...table.slice(1).map(line), ...(notes.length ? ['', 'notes:', ...notes] : [])].join('\n');
 }
 
+function detail(m: Measurement): string {
+  return `median ${m.medianMs} ms, min ${m.minMs}, max ${m.maxMs}${m.cpuMs === undefined ? '' : `, CPU ${m.cpuMs} ms`}`;
+}
+
 export function markdown(info: RunInfo, rows: Row[]): string {
   const esc = (c: string) => c.replace(/\|/g, '\\|');
   const out = [
@@ -59,6 +64,7 @@ export function markdown(info: RunInfo, rows: Row[]): string {
     `- repo commit ${info.commit}, CLI version ${info.cliVersion}`,
     `- peak RSS via ${info.rssMethod} (for a pipeline: its largest process)`,
     `- corpus: ${info.corpus}`,
+    `- load average at the start: ${info.loadAverage.map((l) => l.toFixed(1)).join(' ')} (other work on the machine makes wall times noisy; CPU times are in the details)`,
     '',
     `| ${HEADERS.join(' | ')} |`,
     `| ${HEADERS.map(() => '---').join(' | ')} |`,
@@ -69,8 +75,8 @@ export function markdown(info: RunInfo, rows: Row[]): string {
   ];
   for (const row of rows) {
     out.push(`- **${row.name}**: ${row.description}${row.note ? ` — _${row.note}_` : ''}`);
-    if (row.ours) out.push(`  - ours: \`${row.ours.command}\` (min ${row.ours.minMs} ms, max ${row.ours.maxMs} ms)`);
-    if (row.baseline) out.push(`  - baseline: \`${row.baseline.command}\` (min ${row.baseline.minMs} ms, max ${row.baseline.maxMs} ms)`);
+    if (row.ours) out.push(`  - ours: \`${row.ours.command}\` (${detail(row.ours)})`);
+    if (row.baseline) out.push(`  - baseline: \`${row.baseline.command}\` (${detail(row.baseline)})`);
   }
   return `${out.join('\n')}\n`;
 }

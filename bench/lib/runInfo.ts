@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cpus, release, totalmem } from 'node:os';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 import type { Options } from './args';
 import { rssMethod } from './measure';
 import type { RunInfo } from './report';
@@ -27,5 +27,6 @@ export function runInfo(options: Options, repoDir: string, argv: string[]): RunI
     cliVersion: existsSync(options.cli) ? output([process.execPath, options.cli, '--version']) || 'unknown' : 'not built',
     rssMethod,
     corpus: options.corpus,
+    loadAverage: loadavg().map((l) => Math.round(l * 10) / 10),
   };
 }

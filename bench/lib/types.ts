@@ -31,6 +31,8 @@ export interface Benchmark {
 export interface Sample {
   ms: number;
   rssKb: number | undefined;
+  /** user + system CPU time (GNU time only). */
+  cpuMs?: number;
   code: number;
   stderr: string;
 }
@@ -41,6 +43,8 @@ export interface Measurement {
   medianMs: number;
   minMs: number;
   maxMs: number;
+  /** Median user + system CPU time of the process tree (GNU time only): less sensitive to a busy machine. */
+  cpuMs?: number;
   /** Largest peak RSS over the repetitions (for a pipeline: its largest process). */
   peakRssMb: number | undefined;
   mbPerS?: number;
