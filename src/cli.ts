@@ -1,3 +1,4 @@
+import { attestationsCommand } from './cli/attestationsCommand';
 import { catCommand } from './cli/catCommand';
 import { parseArgs } from './cli/args';
 import type { Command } from './cli/command';
@@ -12,6 +13,8 @@ Usage:
   container-image-explorer tree <source> [--json]      entry points and every descriptor reachable from them
   container-image-explorer cat <source> <digest>        the exact bytes of a blob, to stdout
   container-image-explorer verify <source> [--json]     hash every blob the source holds; exit 1 on a mismatch
+  container-image-explorer attestations <source> [--image <digest> | --platform os/arch[/variant]] [--json]
+                                                        SBOMs, provenance and signatures attached to the images
 
 A <source> is a docker save archive (any Docker version, optionally gzip/zstd-compressed),
 an oci-archive tar or an OCI layout directory. A prefix forces the kind:
@@ -21,8 +24,8 @@ Exit codes: 0 ok, 1 verification failed, 2 usage, 3 the source cannot be read,
 4 the blob or path is not in the source, 5 network, 130 cancelled, 70 internal error.
 `;
 
-const COMMANDS: Record<string, Command> = { tree: treeCommand, cat: catCommand, verify: verifyCommand };
-const VALUED = new Set<string>();
+const COMMANDS: Record<string, Command> = { tree: treeCommand, cat: catCommand, verify: verifyCommand, attestations: attestationsCommand };
+const VALUED = new Set<string>(['image', 'platform']);
 const KNOWN = new Set(['json', 'help', 'version']);
 
 export async function main(argv: string[]): Promise<number> {
