@@ -1,6 +1,8 @@
-import { Transform, type TransformCallback } from 'node:stream';
+import { Duplex, PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import * as zlib from 'node:zlib';
 import { Decompress as FzstdDecompress } from 'fzstd';
+import { XzReadableStream } from 'xz-decompress';
 import { ImageError } from '../errors';
 import type { Compression } from './detect';
 
@@ -41,8 +43,19 @@ class FzstdTransform extends Transform {
 
 export const zstdImplementation: 'node:zlib' | 'fzstd' = builtInZstd() ? 'node:zlib' : 'fzstd';
 
+/**
+ * xz (podman and `docker save | xz` archives) through xz-decompress, a WebAssembly build of
+ * xz-embedded: no native addon, and Node has no xz of its own. It speaks web streams, so the
+ * Node side is bridged both ways.
+ */
+function createXzDecompressor(): Duplex {
+  const input = new PassThrough();
+  const decoded = new XzReadableStream(Readable.toWeb(input) as unknown as ReadableStream<Uint8Array>);
+  return Duplex.from({ writable: input, readable: Readable.fromWeb(decoded as unknown as WebReadableStream<Uint8Array>) });
+}
+
 /** A streaming decoder for `compression`; 'none' passes bytes through. Errors name `what`. */
-export function createDecompressor(compression: Compression, what: string): Transform {
+export function createDecompressor(compression: Compression, what: string): Duplex {
   switch (compression) {
     case 'none':
       return new Transform({ transform: (chunk, _encoding, callback) => callback(null, chunk) });
@@ -51,7 +64,9 @@ export function createDecompressor(compression: Compression, what: string): Tran
       return zlib.createGunzip({ chunkSize: 256 * 1024 });
     case 'zstd':
       return (builtInZstd() ?? (() => new FzstdTransform()))();
+    case 'xz':
+      return createXzDecompressor();
     default:
-      throw new ImageError('unsupported', `${compression} compression is not supported (only gzip and zstd are)`, { subject: what });
+      throw new ImageError('unsupported', `${compression} compression is not supported (only gzip, zstd and xz are)`, { subject: what });
   }
 }

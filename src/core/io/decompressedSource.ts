@@ -35,14 +35,18 @@ export class DecompressedSliceSource implements ByteSource {
     const output = new PassThrough();
     const file = createReadStream(this.file, { highWaterMark: 1 << 20 });
     const decoder = createDecompressor(this.compression, this.file);
+    let stopped = false;
     const stop = () => {
+      stopped = true;
       file.destroy();
       decoder.destroy();
     };
     const range = new RangeTransform(this.offset + start, this.offset + end, stop);
     const fail = (error: Error) => {
+      // Stopping the decoder once the range is complete makes it report an abort: not a failure.
+      if (stopped) return;
       stop();
-      output.destroy(new ImageError('corrupt', `cannot decompress ${this.compression} archive: ${error.message}`, { source: this.file, subject: this.name, cause: error }));
+      output.destroy(new ImageError('corrupt', `cannot decompress ${this.compression} archive: ${error.message}`, { subject: this.name, cause: error }));
     };
     file.on('error', fail);
     decoder.on('error', fail);

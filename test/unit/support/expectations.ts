@@ -64,9 +64,9 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'snyk__snyk-docker-plugin/test/fixtures/docker-archives/docker-save/poetry.tar': { outcome: 'ok', kind: 'docker-archive', roots: 1, nodes: 3, mismatches: 0, why: 'Docker 20.10 save, 1 layer' },
   'snyk__snyk-docker-plugin/test/fixtures/docker-archives/skopeo-copy/nodes-fake-multi.tar': { outcome: 'ok', kind: 'docker-archive', roots: 1, nodes: 4, mismatches: 0, why: 'skopeo docker-archive: 2 layers, layer.tar symlinks to <digest>.tar' },
   'snyk__snyk-docker-plugin/test/fixtures/docker-archives/skopeo-copy/centos-6.tar': { outcome: 'ok', kind: 'docker-archive', roots: 1, nodes: 3, mismatches: 0, why: 'outer gzip; 1 gzip layer' },
-  'containers__podman/test/e2e/testdata/docker-name-only.tar.xz': { outcome: 'error', codes: ['unsupported'], message: /xz/, why: 'xz-compressed docker save: the core reads gzip/zstd whole archives only (known gap; skopeo reads it)' },
-  'containers__podman/test/e2e/testdata/docker-registry-name.tar.xz': { outcome: 'error', codes: ['unsupported'], message: /xz/, why: 'xz-compressed docker save (known gap)' },
-  'containers__podman/test/e2e/testdata/docker-unnamed.tar.xz': { outcome: 'error', codes: ['unsupported'], message: /xz/, why: 'xz-compressed docker save (known gap)' },
+  'containers__podman/test/e2e/testdata/docker-name-only.tar.xz': { outcome: 'ok', kind: 'docker-archive', roots: 1, nodes: 3, mismatches: 0, names: ['pretty-empty:latest'], why: 'xz-compressed docker save (podman), decoded with xz-decompress' },
+  'containers__podman/test/e2e/testdata/docker-registry-name.tar.xz': { outcome: 'ok', kind: 'docker-archive', roots: 1, nodes: 3, mismatches: 0, names: ['example.com/empty:latest'], why: 'xz-compressed docker save with a registry name' },
+  'containers__podman/test/e2e/testdata/docker-unnamed.tar.xz': { outcome: 'ok', kind: 'docker-archive', roots: 1, nodes: 3, mismatches: 0, why: 'xz-compressed docker save without a name' },
   'google__osv-scalibr/artifact/image/layerscanning/image/testdata/basic.tar': { outcome: 'ok', kind: 'docker-archive', roots: 1, nodes: 4, mismatches: 0, names: ['basic:latest'], why: '2 layers' },
 
   // ── 2. Docker 25+ saves ─────────────────────────────────────────────────────────────────────
