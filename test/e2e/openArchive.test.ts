@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { commandPalette, expandTreeItem, fileDialog, fixture, openTreeItem, openWorkbench, screenshot, showImagesView, treeItem, treeItemLabels } from './workbench';
+import { commandPalette, expandTreeItem, fileDialog, hover, fixture, openTreeItem, openWorkbench, screenshot, showImagesView, treeItem, treeItemLabels } from './workbench';
 
 // The user's path: command palette -> Open Image Archive… -> type the path in VS Code's own file
 // dialog -> the archive appears in the Images view -> open its config in an editor.
@@ -8,7 +8,8 @@ describe('UI: Open Image Archive… from the command palette', () => {
   let page: Page;
 
   before(async () => {
-    page = await openWorkbench();
+    // Wrapped lines keep the one-line config's digests on screen for the hover step.
+    page = await openWorkbench({ settings: { 'editor.wordWrap': 'on' } });
     await showImagesView(page);
   });
 
@@ -31,5 +32,11 @@ describe('UI: Open Image Archive… from the command palette', () => {
     await openTreeItem(page, 'Config');
     await page.locator('.editor-group-container .tab', { hasText: /config/i }).first().waitFor();
     await screenshot(page, 'open-archive-config');
+  });
+
+  it('explains a layer diff_id on hover in the config', async () => {
+    const text = await hover(page, 'sha256:');
+    assert.match(text, /diff_id|layer/i, `hover text: ${text}`);
+    await screenshot(page, 'open-archive-hover');
   });
 });

@@ -55,9 +55,10 @@ export async function openWorkbench(options: OpenOptions = {}): Promise<Page> {
     const text = consoleText(message);
     if (isInteresting(message) && (process.env.CIE_VERBOSE === '1' || text.startsWith('[ERR]'))) console.log(`      [page] ${text.split('\n')[0]}`);
   });
-  await page.goto(server.workbenchUrl({ folder, extensionEnvironment: extensionEnvironment(repoRoot, env) }));
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-  await activityBarItem(page).waitFor({ timeout: 60_000 });
+  // 'load' waits for every workbench script and can exceed 30 s on a busy 2-core machine.
+  await page.goto(server.workbenchUrl({ folder, extensionEnvironment: extensionEnvironment(repoRoot, env) }), { waitUntil: 'domcontentloaded', timeout: 120_000 });
+  await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+  await activityBarItem(page).waitFor({ timeout: 120_000 });
   return page;
 }
 
@@ -92,15 +93,20 @@ export async function quickInput(page: Page, value: string): Promise<void> {
 
 /**
  * Answers VS Code's own (quick-input based) open dialog, which the web workbench shows for
- * showOpenDialog, with an absolute path. The dialog fills in its start folder asynchronously and
- * would overwrite a path typed before that, and Enter only accepts once it has listed the target.
+ * showOpenDialog, with an absolute path. The dialog lists its start folder asynchronously and may
+ * overwrite a path typed meanwhile, so the path is typed again until it sticks and the dialog
+ * lists the target; only then does Enter accept it.
  */
 export async function fileDialog(page: Page, file: string): Promise<void> {
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor();
   await until(async () => (await input.inputValue()).startsWith('/'), 'the file dialog shows its start folder');
-  await input.fill(file);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(file) }).first().waitFor();
+  const target = page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(file) }).first();
+  await until(async () => {
+    if ((await input.inputValue()) !== file) await input.fill(file);
+    await page.waitForTimeout(500);
+    return (await input.inputValue()) === file && (await target.isVisible());
+  }, `the file dialog lists ${file}`, 60_000);
   await input.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }

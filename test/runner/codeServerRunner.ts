@@ -40,7 +40,7 @@ async function main(): Promise<number> {
     });
     const url = server.workbenchUrl({ extensionTestsPath: testsIndex, extensionEnvironment: extensionEnvironment(toolchain.repoRoot) });
     console.log(`[runner] server ${server.origin} (run dir ${server.runDir}); opening the workbench`);
-    await page.goto(url);
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
     exitCode = await Promise.race([result, timeout]);
     clearTimeout(timer);
   } finally {

@@ -45,7 +45,7 @@ async function main(): Promise<number> {
       const session: E2ESession = { server, browser, repoRoot: toolchain.repoRoot, resultsDir, pages: new Set() };
       (globalThis as { cieE2ESession?: E2ESession }).cieE2ESession = session;
       console.log(`[e2e] server ${server.origin}, ${tests.length} suite file(s), screenshots in ${resultsDir}`);
-      const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 120_000, rootHooks: { afterEach: screenshotFailures(session) } });
+      const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 240_000, rootHooks: { afterEach: screenshotFailures(session) } });
       if (process.env.CIE_TEST_GREP) mocha.grep(process.env.CIE_TEST_GREP);
       for (const file of tests) mocha.addFile(file);
       failures = await new Promise<number>((resolve) => mocha.run(resolve));
