@@ -46,7 +46,7 @@ export type ParsedJson = { value: unknown; problem?: undefined } | { value?: und
 export function parseJsonText(bytes: Buffer | string, what: string): ParsedJson {
   const source = typeof bytes === 'string' ? bytes : bytes.toString('utf8');
   const textValue = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
-  if (textValue.trim() === '') return { problem: `${what} is empty` };
+  if (/^\s*$/.test(textValue)) return { problem: `${what} is empty` };
   try {
     return { value: JSON.parse(textValue) };
   } catch {

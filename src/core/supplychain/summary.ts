@@ -59,7 +59,9 @@ function keyIdOf(signature: SignatureDetails | undefined): string | undefined {
 
 /** `SBOM (SPDX 2.3) · 124 packages`, `Provenance (SLSA v0.2) · buildkit`, `Signature (notation) · CN=…`. */
 function labelOf(summary: AttestationSummary, reading: Reading): string {
-  const parts = [`${kindTitle(summary.kind)} (${summary.format})`];
+  // Content that is not a statement (an opaque referrer layer) is an artifact, not an attestation.
+  const title = summary.kind === 'other' && reading.statement === undefined ? 'Artifact' : kindTitle(summary.kind);
+  const parts = [`${title} (${summary.format})`];
   if (summary.packageCount !== undefined && summary.kind === 'sbom') parts.push(plural(summary.packageCount, 'package'));
   if (reading.provenance) {
     const name = builderName(reading.provenance);
