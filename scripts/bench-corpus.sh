@@ -19,8 +19,9 @@
 #   many-docker-archive.tar      skopeo -> docker-archive:
 #   many-zstd-oci/               skopeo copy --dest-compress-format zstd of many-oci
 # Needs (Debian packages): debootstrap skopeo umoci jq pigz zstd tar coreutils util-linux (flock), and node.
-# If debootstrap cannot reach the apt mirror, the Debian rootfs falls back to a copy of this machine's /usr
-# (+ /etc), and corpus.json says so ("debian.rootfsOrigin").
+# If debootstrap cannot reach the apt mirror (CIE_BENCH_MIRROR overrides it), the Debian rootfs falls back to
+# a copy of the files of this machine's Priority: required packages plus /etc (its whole /usr is several GB),
+# and corpus.json says so ("images.debian.rootfsOrigin": "debootstrap" or "host-required-packages").
 set -euo pipefail
 
 SCRIPT_PATH="$(readlink -f "${BASH_SOURCE[0]}")"
@@ -80,7 +81,7 @@ step() {
 apt_mirror() {
   local uri
   uri=$(grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -v security | head -1 || true)
-  echo "${uri:-http://deb.debian.org/debian}"
+  echo "${CIE_BENCH_MIRROR:-${uri:-http://deb.debian.org/debian}}"
 }
 
 build_rootfs() {
@@ -91,12 +92,17 @@ build_rootfs() {
   if debootstrap --variant=minbase --cache-dir="$OUT/debs" bookworm "$dir" "$mirror" >"$WORK/debootstrap.log" 2>&1; then
     echo debootstrap >"$WORK/rootfs-origin"
   else
-    note "debootstrap failed (see $WORK/debootstrap.log); falling back to a copy of this machine's /usr and /etc"
-    rm -rf "$dir"; mkdir -p "$dir"
-    tar -C / -cf - usr etc 2>/dev/null | tar -C "$dir" -xpf - || true
+    # This machine's /usr is several GB, so copy only the files of its Priority: required packages
+    # (what minbase installs) plus /etc.
+    note "debootstrap failed (see $WORK/debootstrap.log); falling back to this machine's required packages' files"
+    rm -rf "$dir"; mkdir -p "$dir/usr"/{bin,sbin,lib,lib64} "$dir/var/log" "$dir/tmp" "$dir/root"
     for l in bin sbin lib lib64; do ln -s "usr/$l" "$dir/$l"; done
-    mkdir -p "$dir/var/log" "$dir/tmp" "$dir/root"
-    echo host-usr >"$WORK/rootfs-origin"
+    # shellcheck disable=SC2046
+    dpkg -L $(dpkg-query -W -f='${Package}\t${Priority}\n' | awk -F'\t' '$2 == "required" {print $1}') 2>/dev/null |
+      sort -u | while read -r f; do if [[ -f $f && ! -d $f ]]; then echo "${f#/}"; fi; done >"$WORK/host-files"
+    echo etc >>"$WORK/host-files"
+    tar -C / -cf - -T "$WORK/host-files" 2>/dev/null | tar -C "$dir" -xpf - || true
+    echo host-required-packages >"$WORK/rootfs-origin"
   fi
   rm -rf "$dir/proc"/* "$dir/sys"/* "$dir/dev"/* 2>/dev/null || true
 }
