@@ -51,23 +51,29 @@ class NativeEngine implements FrameEngine {
   }
 }
 
+/** fzstd holds back input shorter than a frame header until told the input is final: one decoder per frame. */
 class FzstdEngine implements FrameEngine {
   readonly name = 'fzstd';
-  private readonly decoder: FzstdDecompress;
+  private decoder: FzstdDecompress | undefined;
 
-  constructor(sink: (chunk: Buffer) => void) {
-    this.decoder = new FzstdDecompress((data) => sink(Buffer.from(data.buffer, data.byteOffset, data.byteLength)));
-  }
+  constructor(private readonly sink: (chunk: Buffer) => void) {}
 
   write(chunk: Buffer, start: number, end: number): void {
+    this.decoder ??= new FzstdDecompress((data) => {
+      if (data.length > 0) this.sink(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    });
     this.decoder.push(chunk.subarray(start, end));
   }
 
   drain(): void {
-    // fzstd hands out each block as soon as it is complete: nothing is held back at a frame end.
+    const decoder = this.decoder;
+    this.decoder = undefined;
+    decoder?.push(EMPTY, true);
   }
 
-  close(): void {}
+  close(): void {
+    this.decoder = undefined;
+  }
 }
 
 export function createFrameEngine(sink: (chunk: Buffer) => void): FrameEngine {
