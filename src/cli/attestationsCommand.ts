@@ -56,7 +56,7 @@ function platformMatches(nodePlatform: string | undefined, wanted: string): bool
   return nodePlatform === wanted || (wanted.split('/').length === 2 && nodePlatform.startsWith(`${wanted}/`));
 }
 
-/** The JSON shape of `attestations --json` (documented in the README); stable: add fields, never rename. */
+/** The JSON shape of `attestations --json`, one object per statement; stable: add fields, never rename. */
 export function attestationToJson(item: CollectedAttestation, nodes: ReadonlyMap<string, GraphNode>): object {
   const { summary } = item;
   return {

@@ -1,4 +1,6 @@
 import { once } from 'node:events';
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import type { LocalFileRange } from '../core/sources/imageSource';
 import type { Readable, Writable } from 'node:stream';
 
 /** Writes text to stdout, waiting for the pipe to drain so large outputs are not truncated on exit. */
@@ -27,4 +29,34 @@ export async function pipeToStdout(readable: Readable): Promise<void> {
     });
     readable.pipe(stdout, { end: false });
   });
+}
+
+/** True when stdout is a file or a device (`> out`, `> /dev/null`), where blocking writes are safe. */
+export function stdoutIsFileOrDevice(): boolean {
+  try {
+    const stats = fstatSync(1);
+    return stats.isFile() || stats.isCharacterDevice();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Copies a byte range of a local file to stdout with a plain read/write loop: for multi-GB blobs
+ * this runs at the speed of `cat`, where Node's stream machinery costs several times more CPU.
+ */
+export function copyRangeToStdout(range: LocalFileRange, signal?: AbortSignal): void {
+  const fd = openSync(range.path, 'r');
+  const buffer = Buffer.allocUnsafe(Math.min(1024 * 1024, Math.max(range.length, 1)));
+  try {
+    for (let done = 0; done < range.length; ) {
+      if (signal?.aborted) return;
+      const read = readSync(fd, buffer, 0, Math.min(buffer.length, range.length - done), range.offset + done);
+      if (read === 0) throw new Error(`${range.path} ended ${range.length - done} bytes early`);
+      for (let written = 0; written < read; ) written += writeSync(1, buffer, written, read - written);
+      done += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -5,7 +5,7 @@ import type { ByteSource } from '../io/byteSource';
 import { normalizeEntryPath } from '../tar/paths';
 import type { TarEntry } from '../tar/tarEntry';
 import type { FileTree } from './fileTree';
-import type { BlobRange } from './imageSource';
+import type { BlobRange, LocalFileRange } from './imageSource';
 
 /** Symlinks inside an outer archive (Docker shares layer.tar between images this way) are followed this deep. */
 const MAX_LINK_DEPTH = 16;
@@ -23,6 +23,8 @@ export class ArchiveTree implements FileTree {
     entries: TarEntry[],
     private readonly data: EntryData,
     private readonly release: () => Promise<void> = async () => undefined,
+    /** The archive file, when entries are stored uncompressed in it (positioned reads work). */
+    private readonly plainFile?: string,
   ) {
     for (const entry of entries) {
       const normalized = normalizeEntryPath(entry.path);
@@ -92,6 +94,11 @@ export class ArchiveTree implements FileTree {
   async open(path: string, range?: BlobRange): Promise<Readable> {
     const source = this.data(this.require(path));
     return range ? source.stream(range.start, range.end) : source.stream();
+  }
+
+  async localRange(path: string): Promise<LocalFileRange | undefined> {
+    const entry = this.resolve(path);
+    return entry && this.plainFile ? { path: this.plainFile, offset: entry.dataOffset, length: entry.size } : undefined;
   }
 
   async list(directory: string): Promise<string[]> {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { ImageError } from '../errors';
 import type { FileTree } from './fileTree';
-import type { BlobRange } from './imageSource';
+import type { BlobRange, LocalFileRange } from './imageSource';
 
 /** A layout directory on disk. Paths come from validated digests or fixed names, and are checked to stay inside. */
 export class DirectoryTree implements FileTree {
@@ -41,6 +41,11 @@ export class DirectoryTree implements FileTree {
     }
     if (range && range.start === range.end) return createReadStream(this.resolve(relative), { start: 0, end: -1 });
     return createReadStream(this.resolve(relative), range ? { start: range.start, end: range.end - 1, highWaterMark: 1 << 20 } : { highWaterMark: 1 << 20 });
+  }
+
+  async localRange(relative: string): Promise<LocalFileRange | undefined> {
+    const size = await this.size(relative);
+    return size === undefined ? undefined : { path: this.resolve(relative), offset: 0, length: size };
   }
 
   async list(directory: string): Promise<string[]> {

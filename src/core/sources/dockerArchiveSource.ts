@@ -10,7 +10,7 @@ import { MediaType } from '../model/mediaTypes';
 import type { SavedImage } from './dockerSaveManifest';
 import type { FileTree } from './fileTree';
 import { blobPath, listLayoutBlobs } from './ociLayoutSource';
-import type { BlobRange, ImageSource, SourceRoot } from './imageSource';
+import type { BlobRange, ImageSource, LocalFileRange, SourceRoot } from './imageSource';
 import { ReadLimits } from './limits';
 
 type StoredBlob = { path: string } | { bytes: Buffer };
@@ -126,6 +126,11 @@ export class DockerArchiveSource implements ImageSource {
     if (!blob || (await this.stat(digest)) === undefined) throw new ImageError('missing-blob', 'blob is not in this archive', { source: this.location, subject: digest });
     if ('path' in blob) return this.tree.open(blob.path, range);
     return Readable.from([range ? blob.bytes.subarray(range.start, range.end) : blob.bytes]);
+  }
+
+  async localRange(digest: string): Promise<LocalFileRange | undefined> {
+    const blob = this.find(digest);
+    return blob && 'path' in blob ? this.tree.localRange?.(blob.path) : undefined;
   }
 
   async list(): Promise<string[]> {

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { BlobRange } from './imageSource';
+import type { BlobRange, LocalFileRange } from './imageSource';
 
 /**
  * The files of an image layout or archive, by relative path: a directory on disk or the entries
@@ -14,6 +14,8 @@ export interface FileTree {
   read(path: string, maxBytes: number): Promise<Buffer>;
   /** Streams a file or a range of it. */
   open(path: string, range?: BlobRange): Promise<Readable>;
+  /** Where a file's bytes lie as-is in a local file, when they do (not in a compressed archive). */
+  localRange?(path: string): Promise<LocalFileRange | undefined>;
   /** Names of the entries directly inside `directory` ('' for the top). */
   list(directory: string): Promise<string[]>;
   close(): Promise<void>;

@@ -12,6 +12,12 @@ export interface SourceRoot {
   descriptor: Descriptor;
 }
 
+export interface LocalFileRange {
+  path: string;
+  offset: number;
+  length: number;
+}
+
 export interface BlobRange {
   /** First byte, inclusive. */
   start: number;
@@ -38,6 +44,11 @@ export interface ImageSource {
   open(digest: string, range?: BlobRange, options?: OperationOptions): Promise<Readable>;
   /** Every blob digest the source holds; a registry, which cannot list, returns undefined. */
   list(options?: OperationOptions): Promise<string[] | undefined>;
+  /**
+   * Where a blob's bytes lie as-is in a local file (a layout's blob file, an uncompressed
+   * archive's entry), so bulk copies can skip stream machinery; undefined when they do not.
+   */
+  localRange?(digest: string): Promise<LocalFileRange | undefined>;
   /** Releases file handles and connections. */
   close(): Promise<void>;
 }

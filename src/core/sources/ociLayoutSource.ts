@@ -3,7 +3,7 @@ import { parseDigest, isDigest } from '../digest';
 import { ImageError } from '../errors';
 import { parseImageDocument } from '../model/manifest';
 import type { FileTree } from './fileTree';
-import type { BlobRange, ImageSource, SourceKind, SourceRoot } from './imageSource';
+import type { BlobRange, ImageSource, LocalFileRange, SourceKind, SourceRoot } from './imageSource';
 import { ReadLimits } from './limits';
 
 /** Annotations that name an image in an index (image-spec annotations.md; containerd's own). */
@@ -70,6 +70,10 @@ export class OciLayoutSource implements ImageSource {
 
   async list(): Promise<string[]> {
     return listLayoutBlobs(this.tree);
+  }
+
+  async localRange(digest: string): Promise<LocalFileRange | undefined> {
+    return this.tree.localRange?.(blobPath(digest, this.location));
   }
 
   async close(): Promise<void> {

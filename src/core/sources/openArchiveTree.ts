@@ -31,7 +31,7 @@ export async function openArchiveTree(path: string, options: OperationOptions = 
       const allZero = head.length === 512 && head.every((byte) => byte === 0);
       if (!allZero && !looksLikeTar(head)) throw notATar(path, head, file.size);
       const entries = await indexTar(file, options);
-      const tree = new ArchiveTree(path, entries, (entry) => new SliceByteSource(`${path}: ${entry.path}`, file, entry.dataOffset, entry.size), () => file.close());
+      const tree = new ArchiveTree(path, entries, (entry) => new SliceByteSource(`${path}: ${entry.path}`, file, entry.dataOffset, entry.size), () => file.close(), path);
       return { tree, compression };
     }
     await file.close();

@@ -13,6 +13,7 @@ import { blobPath, listLayoutBlobs, OciLayoutSource } from './ociLayoutSource';
 import { openArchiveTree } from './openArchiveTree';
 import { parseImageDocument } from '../model/manifest';
 import { ReadLimits } from './limits';
+import { looksLikeRegistryReference, RegistrySource, type RegistrySourceOptions } from './registrySource';
 
 /** Transport prefixes, as skopeo spells them, that force how a path is read. */
 export const SOURCE_PREFIXES = ['docker-archive', 'oci', 'oci-archive'] as const;
@@ -24,18 +25,26 @@ export function splitSourcePrefix(spec: string): { prefix?: SourcePrefix; locati
   return { prefix: match[1] as SourcePrefix, location: match[2] };
 }
 
+export interface OpenSourceOptions extends OperationOptions {
+  /** Cache, insecure hosts and credentials for registry references; default: from the environment. */
+  registry?: RegistrySourceOptions;
+}
+
 /**
  * Opens a path as an image source: an OCI layout directory, or an archive (docker save of any
  * generation, oci-archive), optionally gzip/zstd-compressed. What it is is decided by content,
- * unless a prefix (`docker-archive:`, `oci:`, `oci-archive:`) forces the kind.
+ * unless a prefix (`docker-archive:`, `oci:`, `oci-archive:`) forces the kind. `docker://REF`, or
+ * a spec that is no existing path and parses as an image reference, opens a registry image.
  */
-export async function openSource(spec: string, options: OperationOptions = {}): Promise<ImageSource> {
+export async function openSource(spec: string, options: OpenSourceOptions = {}): Promise<ImageSource> {
+  if (spec.startsWith('docker://')) return RegistrySource.open(spec, options.registry, options);
   const { prefix, location: given } = splitSourcePrefix(spec);
   const location = path.resolve(given);
   let stats;
   try {
     stats = await fs.stat(location);
   } catch {
+    if (!prefix && looksLikeRegistryReference(given)) return RegistrySource.open(given, options.registry, options);
     throw new ImageError('not-found', 'no such file or directory', { source: given });
   }
   if (stats.isDirectory()) {
