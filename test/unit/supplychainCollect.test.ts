@@ -9,7 +9,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildImageGraph, type ImageGraph } from '../../src/core/model/imageGraph';
+import { Readable } from 'node:stream';
 import type { ImageSource } from '../../src/core/sources/imageSource';
+import { ReadLimits } from '../../src/core/sources/limits';
 import { openSource } from '../../src/core/sources/openSource';
 import { attestationPlaces, attestedImages, collectAttestations, describeArtifact, readAttestationAt, type CollectedAttestation } from '../../src/core/supplychain';
 import { CORPUS_DIR } from './support/corpus';
@@ -287,5 +289,37 @@ describe('supplychain: collectAttestations on a layout written by the test', fun
     const controller = new AbortController();
     controller.abort();
     await assert.rejects(collectAttestations(source, graph, layout.image.digest, { signal: controller.signal }), /cancelled/);
+  });
+});
+
+describe('supplychain: the attestation read limit', () => {
+  it('a layer larger than ReadLimits.attestation is not read; the summary says so', async () => {
+    const digest = `sha256:${'1'.repeat(64)}`;
+    let opened = false;
+    const source: ImageSource = {
+      kind: 'oci-layout',
+      location: 'stub',
+      format: 'stub',
+      roots: async () => [],
+      stat: async () => ({ size: ReadLimits.attestation + 1 }),
+      open: async () => {
+        opened = true;
+        return Readable.from([]);
+      },
+      list: async () => [],
+      close: async () => undefined,
+    };
+    const place = {
+      image: `sha256:${'2'.repeat(64)}`,
+      origin: 'attestation-manifest' as const,
+      container: `sha256:${'3'.repeat(64)}`,
+      artifact: describeArtifact({ descriptorAnnotations: { 'vnd.docker.reference.type': 'attestation-manifest' } }),
+      layer: { mediaType: 'application/vnd.in-toto+json', digest, size: ReadLimits.attestation + 1, annotations: { 'in-toto.io/predicate-type': 'https://spdx.dev/Document' } },
+    };
+    const { summary } = await readAttestationAt(source, place);
+    assert.equal(opened, false, 'the blob is refused before it is opened');
+    assert.equal(summary.kind, 'sbom');
+    assert.equal(summary.problems.length, 1);
+    assert.match(summary.problems[0], new RegExp(`more than the ${ReadLimits.attestation} allowed`));
   });
 });

@@ -11,7 +11,7 @@ const WHITESPACE = /\s+/g;
 /** Decodes RFC 4648 base64 (`standard`, as DSSE and PEM use) or base64url (`url`, as JWS uses); padding optional. */
 export function decodeBase64(value: unknown, what: string, alphabet: 'standard' | 'url' = 'standard'): Base64Result {
   if (typeof value !== 'string') return { problem: `${what} is ${value === undefined ? 'missing' : `not a string (${typeof value})`}` };
-  const text = value.includes('\n') || value.includes(' ') || value.includes('\r') ? value.replace(WHITESPACE, '') : value;
+  const text = /\s/.test(value) ? value.replace(WHITESPACE, '') : value;
   const unpadded = text.replace(/={1,2}$/, '');
   const bad = (alphabet === 'standard' ? STANDARD : URL_SAFE).exec(unpadded);
   if (bad) {
