@@ -8,6 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { decompress as zstdDecompress } from 'fzstd';
 import { isImageError } from '../../src/core/errors';
 import { BufferByteSource, FileByteSource, type ByteSource } from '../../src/core/io/byteSource';
+import { entryByteSource } from '../../src/core/tar/entrySource';
 import type { TarEntry } from '../../src/core/tar/tarEntry';
 import { isTarFormatError, type TarProblem } from '../../src/core/tar/tarErrors';
 import { indexTar, type IndexTarOptions } from '../../src/core/tar/tarIndex';
@@ -248,6 +249,12 @@ describe('indexTar: archives written by GNU tar', function () {
       assert.ok(item.sparse !== undefined && item.sparse.map.length >= 40, 'a sparse map with every region');
       assert.equal(item.size, 3 * 1024 * 1024);
       assert.ok(contentOf(item, bytes).equals(expected), 'the expanded sparse file equals the original');
+      const content = entryByteSource(new BufferByteSource(file, bytes), item);
+      assert.ok((await content.read(0, content.size)).equals(expected), 'entryByteSource expands the holes');
+      assert.ok((await content.read(65536 * 3 + 90, 70_000)).equals(expected.subarray(65536 * 3 + 90, 65536 * 3 + 90 + 70_000)), 'a read across regions and holes');
+      const streamed: Buffer[] = [];
+      for await (const chunk of content.stream(1000, 2_500_000)) streamed.push(chunk as Buffer);
+      assert.ok(Buffer.concat(streamed).equals(expected.subarray(1000, 2_500_000)), 'a streamed range');
       assert.equal(item.pax === undefined || !Object.keys(item.pax).some((key) => key.startsWith('GNU.sparse.')), true);
     });
   }
@@ -396,6 +403,15 @@ describe('indexTar: crafted archives', () => {
         ['vendor', 'file', 3, 'A'],
       ],
     );
+  });
+
+  it('gives an ordinary entry’s bytes as a slice of the archive', async () => {
+    const archive = Buffer.concat([entry({ name: 'a' }, 'first'), entry({ name: 'b' }, 'second file'), END]);
+    const source = new BufferByteSource('two.tar', archive);
+    const [, second] = await index(source);
+    const content = entryByteSource(source, second);
+    assert.equal(content.name, 'two.tar: b');
+    assert.equal((await content.read(0, content.size)).toString(), 'second file');
   });
 
   it('skips the size field of header-only types (POSIX: no data for types 1-6)', async () => {
