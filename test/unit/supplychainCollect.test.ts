@@ -141,6 +141,14 @@ describe('supplychain: collectAttestations on corpus sources', function () {
     assert.equal(items.length, 9);
   });
 
+  it('ggcr test_index_media_type: a Helm-style artifact is named by its config media type', async () => {
+    const { graph, items } = await collectAll(corpus('google__go-containerregistry/pkg/v1/layout/testdata/test_index_media_type'));
+    assert.deepEqual(items, []);
+    const document = graph.documents.get(graph.roots[0].digest);
+    assert.equal(document?.type, 'manifest');
+    if (document?.type === 'manifest') assert.deepEqual(describeArtifact({ ...document }), { name: 'Helm chart', codicon: 'package', kind: 'other', mediaType: 'application/vnd.cncf.helm.config.v1+json', known: true });
+  });
+
   it('none of the corpus sources yields an unknown/unknown platform', async () => {
     for (const location of ['docker__attest/test/testdata/no-provenance-index', 'docker__attest/test/testdata/containerd-subject-layout', 'snyk__snyk-docker-plugin/test/fixtures/containerd-archives/busybox-single-arch-with-attestation-manifest.tar']) {
       assertNoUnknownPlatform((await collectAll(corpus(location))).items);
