@@ -6,6 +6,7 @@ import { ExitCode, exitCodeFor } from './cli/exitCodes';
 import { treeCommand } from './cli/treeCommand';
 import { verifyCommand } from './cli/verifyCommand';
 import { ImageError } from './core/errors';
+import { tagsCommand } from './cli/tagsCommand';
 
 const HELP = `container-image-explorer: look inside container images from the command line.
 
@@ -15,17 +16,24 @@ Usage:
   container-image-explorer verify <source> [--json]     hash every blob the source holds; exit 1 on a mismatch
   container-image-explorer attestations <source> [--image <digest> | --platform os/arch[/variant]] [--json]
                                                         SBOMs, provenance and signatures attached to the images
+  container-image-explorer tags <repository> [--json]  the tags of a registry repository
 
 A <source> is a docker save archive (any Docker version, optionally gzip/zstd-compressed),
 an oci-archive tar or an OCI layout directory. A prefix forces the kind:
 docker-archive:PATH, oci-archive:PATH, oci:DIR.
+A <source> that is no existing path and parses as an image reference (alpine:3.20,
+ghcr.io/org/app@sha256:…, localhost:5000/x, optionally docker://…) is read from its registry:
+only what is shown is fetched, and kept in \${XDG_CACHE_HOME:-~/.cache}/container-image-explorer/registry.
+Credentials come from ~/.docker/config.json (or $DOCKER_CONFIG) and podman's auth.json.
+Plain HTTP is used only for localhost and hosts given with --insecure-registry HOST[,HOST…]
+(or CIE_INSECURE_REGISTRIES).
 
 Exit codes: 0 ok, 1 verification failed, 2 usage, 3 the source cannot be read,
 4 the blob or path is not in the source, 5 network, 130 cancelled, 70 internal error.
 `;
 
-const COMMANDS: Record<string, Command> = { tree: treeCommand, cat: catCommand, verify: verifyCommand, attestations: attestationsCommand };
-const VALUED = new Set<string>(['image', 'platform']);
+const COMMANDS: Record<string, Command> = { tree: treeCommand, cat: catCommand, verify: verifyCommand, attestations: attestationsCommand, tags: tagsCommand };
+const VALUED = new Set<string>(['image', 'platform', 'insecure-registry']);
 const KNOWN = new Set(['json', 'help', 'version']);
 
 export async function main(argv: string[]): Promise<number> {
@@ -42,6 +50,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(HELP);
       return name === undefined && !args.flags.has('help') ? ExitCode.usage : ExitCode.ok;
     }
+    const insecure = args.flags.get('insecure-registry');
+    // Every command's openSource reads the allow-list from the environment.
+    if (typeof insecure === 'string') process.env.CIE_INSECURE_REGISTRIES = [process.env.CIE_INSECURE_REGISTRIES, insecure].filter(Boolean).join(',');
     const command = COMMANDS[name];
     if (!command) throw new ImageError('usage', `unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}`);
     return await command({ args: { positionals: rest, flags: args.flags }, operation: { signal: controller.signal } });

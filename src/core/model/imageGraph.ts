@@ -68,8 +68,19 @@ interface Visit {
   platform?: string;
 }
 
+export interface GraphOptions extends OperationOptions {
+  /**
+   * `all` (the default) reads every index and manifest reachable from the roots. `roots` reads
+   * only the roots' own documents: what they reference becomes nodes from its descriptors, unread
+   * (no entry in `documents`), and no config is read for a platform. A registry mount then costs
+   * one manifest request; adapters read deeper documents when the user expands a node.
+   */
+  depth?: 'all' | 'roots';
+}
+
 /** Walks a source from its roots: reads each index and manifest once, marks absent blobs, links attestations and referrers. */
-export async function buildImageGraph(source: ImageSource, options: OperationOptions = {}): Promise<ImageGraph> {
+export async function buildImageGraph(source: ImageSource, options: GraphOptions = {}): Promise<ImageGraph> {
+  const shallow = options.depth === 'roots';
   const progress = throttledProgress(options.progress);
   const nodes = new Map<string, GraphNode>();
   const documents = new Map<string, ImageDocument>();
@@ -101,7 +112,7 @@ export async function buildImageGraph(source: ImageSource, options: OperationOpt
     if (childKind !== undefined && childKind !== 'blob') return;
 
     let document: ImageDocument | undefined;
-    if (node.present && mayBeManifest(descriptor, childKind)) {
+    if (node.present && mayBeManifest(descriptor, childKind) && !(shallow && parent)) {
       try {
         document = parseImageDocument(await readBlob(source, descriptor.digest, ReadLimits.manifest, options), descriptor.mediaType, { source: source.location, subject: descriptor.digest });
         documents.set(node.digest, document);
@@ -125,7 +136,7 @@ export async function buildImageGraph(source: ImageSource, options: OperationOpt
     if (document.type === 'index') {
       for (const child of document.manifests) queue.push({ descriptor: child, parent: node, platform: formatPlatform(child.platform) });
     } else if (document.type === 'manifest') {
-      if (!node.platform && node.kind === 'manifest') node.platform = await platformFromConfig(source, document.config, document.mediaType, options);
+      if (!node.platform && node.kind === 'manifest' && !shallow) node.platform = await platformFromConfig(source, document.config, document.mediaType, options);
       queue.push({ descriptor: document.config, parent: node, childKind: 'config', platform: node.platform });
       for (const layer of document.layers) queue.push({ descriptor: layer, parent: node, childKind: kindOfLayer(layer, node.kind), platform: node.platform });
     } else {
@@ -144,7 +155,7 @@ export async function buildImageGraph(source: ImageSource, options: OperationOpt
 
   // OCI 1.1 referrers that index.json does not list: unreferenced small manifests with a subject.
   const listed = await source.list(options);
-  for (const digest of listed ?? []) {
+  for (const digest of shallow ? [] : (listed ?? [])) {
     if (nodes.has(digest)) continue;
     const stat = await source.stat(digest, options);
     if (!stat || stat.size > REFERRER_PEEK_LIMIT) continue;
