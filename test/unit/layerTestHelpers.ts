@@ -3,16 +3,23 @@
  * sources, a source wrapper that counts reads, tar and compression by real tools, and a
  * deterministic pseudo-random generator for layer content.
  */
+import { isUtf8 } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
+import * as assert from 'node:assert/strict';
 import type { OperationOptions } from '../../src/core/cancellation';
+import { detectCompression } from '../../src/core/compression/detect';
+import type { LayerStore } from '../../src/core/layers/layerStore';
+import { buildImageGraph } from '../../src/core/model/imageGraph';
 import { ImageError } from '../../src/core/errors';
 import type { Descriptor } from '../../src/core/model/descriptor';
 import type { BlobRange, ImageSource, SourceRoot } from '../../src/core/sources/imageSource';
+import type { TarEntry } from '../../src/core/tar/tarEntry';
+import { listTar } from './support/tools';
 
 export function sha256Digest(bytes: Buffer): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
@@ -239,4 +246,77 @@ export function makeMixedTar(seed: number, approximateBytes: number): Buffer {
 
 export function temporaryDirectory(prefix: string): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+/** GNU tar's type letter for an entry, as `tar -tv` prints it. */
+const TYPE_LETTER: Record<TarEntry['type'], string> = { file: '-', directory: 'd', symlink: 'l', hardlink: 'h', 'character-device': 'c', 'block-device': 'b', fifo: 'p', contiguous: '-', unknown: '?' };
+
+/** A name as `tar --quoting-style=escape` prints it (C escapes, octal for other bytes). */
+function gnuEscape(bytes: Buffer): string {
+  const named: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r', 92: '\\\\' };
+  let text = '';
+  for (const byte of bytes) text += named[byte] ?? (byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : `\\${byte.toString(8).padStart(3, '0')}`);
+  return text;
+}
+
+/** The ways `tar -tv` may print a name: as is in a UTF-8 locale, escaped bytes in the C locale. */
+function escapedNames(name: string): string[] {
+  return [name, gnuEscape(Buffer.from(name, 'utf8')), gnuEscape(Buffer.from(name, 'latin1'))];
+}
+
+export async function layersOf(source: ImageSource): Promise<Descriptor[]> {
+  const graph = await buildImageGraph(source);
+  return graph.nodes.filter((node) => node.kind === 'layer' && node.present).map((node) => ({ mediaType: node.mediaType, digest: node.digest, size: node.size }));
+}
+
+/** The layer blob decompressed by the real tools, written to a file for GNU tar. */
+async function decompressedLayer(source: ImageSource, layer: Descriptor, dir: string): Promise<string> {
+  const blob = await readAll(await source.open(layer.digest));
+  const compression = detectCompression(blob);
+  const tar = compression === 'gzip' ? pipeThrough('gzip', ['-dc'], blob) : compression === 'zstd' ? pipeThrough('zstd', ['-dc'], blob) : blob;
+  const file = path.join(dir, `${layer.digest.slice(7, 19)}.tar`);
+  writeFileSync(file, tar);
+  return file;
+}
+
+
+function readAsLatin1(name: string): boolean {
+  return /^[\u0000-\u00ff]*$/.test(name) && !isUtf8(Buffer.from(name, 'latin1'));
+}
+
+/**
+ * Indexes `layer` and checks it against GNU tar on the layer decompressed by gzip/zstd: the same
+ * entries in order (name, type, size of files), the same size, and every regular file read
+ * through the store equal to its bytes in the tar and (names seen once) to `tar -xOf`.
+ */
+export async function compareWithGnuTar(store: LayerStore, source: ImageSource, layer: Descriptor, workDir: string, options: { tarMayFail?: boolean; maxTarExtracts?: number } = {}): Promise<void> {
+  const index = await store.index(source, layer);
+  const tarFile = await decompressedLayer(source, layer, workDir);
+  const tar = readFileSync(tarFile);
+  assert.equal(index.uncompressedSize, tar.length, `${layer.digest}: uncompressed size`);
+  const listing = listTar(tarFile);
+  if (listing.error === undefined) {
+    assert.equal(index.entries.length, listing.entries.length, `${layer.digest}: entry count`);
+    index.entries.forEach((entry, position) => {
+      const item = listing.entries[position];
+      assert.ok(escapedNames(entry.path).includes(item.path), `${layer.digest}: entry ${position} is ${item.path}, we have ${entry.path}`);
+      assert.equal(TYPE_LETTER[entry.type], item.type, `${entry.path}: type`);
+      if (entry.type === 'file') assert.equal(entry.size, item.size, `${entry.path}: size`);
+    });
+  } else {
+    assert.ok(options.tarMayFail, `GNU tar failed on ${layer.digest}: ${listing.error}`);
+  }
+  const files = index.entries.filter((entry) => entry.type === 'file');
+  const seen = new Map<string, number>();
+  files.forEach((entry) => seen.set(entry.path, (seen.get(entry.path) ?? 0) + 1));
+  let extracts = 0;
+  for (const entry of files) {
+    const data = await readAll(await store.readEntry(source, layer, entry));
+    if (entry.sparse === undefined) assert.ok(data.equals(tar.subarray(entry.dataOffset, entry.dataOffset + entry.size)), `${entry.path}: data at its offset`);
+    // A name that was not UTF-8 (read as Latin-1) cannot be passed to tar as an argument.
+    if (listing.error !== undefined || seen.get(entry.path) !== 1 || readAsLatin1(entry.path) || extracts++ >= (options.maxTarExtracts ?? 200)) continue;
+    const byTar = spawnSync('tar', ['-xOf', tarFile, '--no-wildcards', '--', entry.path], { maxBuffer: 256 * 1024 * 1024 });
+    assert.equal(byTar.status, 0, byTar.stderr?.toString());
+    assert.ok(data.equals(byTar.stdout), `${entry.path}: same bytes as tar -xOf`);
+  }
 }
