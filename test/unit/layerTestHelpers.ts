@@ -281,7 +281,8 @@ async function decompressedLayer(source: ImageSource, layer: Descriptor, dir: st
 
 
 function readAsLatin1(name: string): boolean {
-  return /^[\u0000-\u00ff]*$/.test(name) && !isUtf8(Buffer.from(name, 'latin1'));
+  for (let index = 0; index < name.length; index++) if (name.charCodeAt(index) > 0xff) return false;
+  return !isUtf8(Buffer.from(name, 'latin1'));
 }
 
 /**
