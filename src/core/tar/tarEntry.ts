@@ -27,6 +27,9 @@ export interface TarEntry {
   pax?: Record<string, string>;
   /** The header's typeflag character ('0', '5', 'S', 'D', …), for types TarEntryType folds together. */
   typeflag?: string;
-  /** For GNU or PAX sparse files: the stored data size and the map of data regions. */
+  /**
+   * For GNU or PAX sparse files: the stored data size and the map of data regions. The stored
+   * data at `dataOffset` is the regions packed together; entryByteSource() expands them.
+   */
   sparse?: { storedSize: number; map: Array<{ offset: number; length: number }> };
 }
