@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { parseDigest } from '../digest';
 import type { BlobRange } from '../sources/imageSource';
 import type { BlobSink } from './verifyingReader';
@@ -84,7 +84,7 @@ export class BlobCache {
 
   /** Streams a cached blob or a range of it; call `stat` first. */
   open(digest: string, range?: BlobRange): Readable {
-    if (range && range.end <= range.start) return createReadStream(this.blobFile(digest), { start: 0, end: -1 });
+    if (range && range.end <= range.start) return Readable.from([]);
     return createReadStream(this.blobFile(digest), range ? { start: range.start, end: range.end - 1 } : {});
   }
 
