@@ -148,7 +148,7 @@ function sha256(bytes: Buffer | string): string {
  * An OCI layout built here (jq-free, by hand) holding an artifact manifest whose `subject` is
  * `subject`, tagged `sbom`, and the referrers-tag-schema index (`sha256-<hex>`) listing it.
  */
-export function buildArtifactLayout(directory: string, subject: { mediaType: string; digest: string; size: number }, artifactType: string): { layout: string; artifactDigest: string; fallbackTag: string } {
+export function buildArtifactLayout(directory: string, subject: { mediaType: string; digest: string; size: number }, artifactType: string): { layout: string; artifactDigest: string; fallbackTag: string; referrersIndex: Buffer } {
   const layout = path.join(directory, 'artifact-layout');
   const blobs = path.join(layout, 'blobs', 'sha256');
   spawnSync('mkdir', ['-p', blobs]);
@@ -170,19 +170,17 @@ export function buildArtifactLayout(directory: string, subject: { mediaType: str
   });
   const artifact = put(manifest);
   const fallbackTag = `sha256-${subject.digest.slice(7)}`;
-  const referrersIndex = put(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', artifactType, ...artifact }] }));
+  // skopeo 1.9 rewrites an index it copies (dropping artifactType), so this one is PUT as is.
+  const referrersIndex = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', artifactType, ...artifact }] }));
   writeFileSync(path.join(layout, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-  writeFileSync(
-    path.join(layout, 'index.json'),
-    JSON.stringify({
-      schemaVersion: 2,
-      manifests: [
-        { mediaType: 'application/vnd.oci.image.manifest.v1+json', ...artifact, annotations: { 'org.opencontainers.image.ref.name': 'sbom' } },
-        { mediaType: 'application/vnd.oci.image.index.v1+json', ...referrersIndex, annotations: { 'org.opencontainers.image.ref.name': fallbackTag } },
-      ],
-    }),
-  );
-  return { layout, artifactDigest: artifact.digest, fallbackTag };
+  writeFileSync(path.join(layout, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...artifact, annotations: { 'org.opencontainers.image.ref.name': 'sbom' } }] }));
+  return { layout, artifactDigest: artifact.digest, fallbackTag, referrersIndex };
+}
+
+/** `PUT /v2/<name>/manifests/<reference>` on an open registry (its blobs must be there). */
+export async function putManifest(host: string, repository: string, reference: string, bytes: Buffer, mediaType: string): Promise<void> {
+  const response = await fetch(`http://${host}/v2/${repository}/manifests/${reference}`, { method: 'PUT', headers: { 'Content-Type': mediaType }, body: bytes });
+  if (response.status !== 201) throw new Error(`PUT manifest ${reference}: HTTP ${response.status} ${await response.text()}`);
 }
 
 // ---------------------------------------------------------------------------------------------
