@@ -41,7 +41,7 @@ export async function writeLayer(entries: readonly LayerEntrySpec[]): Promise<Bu
   const pack = tarStream.pack();
   const chunks: Buffer[] = [];
   const done = new Promise<void>((resolve, reject) => {
-    pack.on('data', (chunk: Buffer) => chunks.push(chunk));
+    pack.on('data', (chunk: unknown) => void chunks.push(chunk as Buffer));
     pack.on('end', () => resolve());
     pack.on('error', reject);
   });
