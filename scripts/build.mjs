@@ -50,5 +50,7 @@ if (!watch) rmSync('dist', { recursive: true, force: true });
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
 } else {
-  await Promise.all(builds.map((options) => esbuild.build(options)));
+  // Every bundle is built even when another fails (a broken test file must not cost the CLI).
+  const results = await Promise.allSettled(builds.map((options) => esbuild.build(options)));
+  if (results.some((result) => result.status === 'rejected')) process.exit(1);
 }
