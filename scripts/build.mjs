@@ -36,11 +36,11 @@ const builds = [
   { ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
 ];
 if (!production) {
-  const testEntries = {};
-  for (const file of [...findFiles('test/integration', /\.ts$/), ...findFiles('test/e2e', /\.ts$/), ...findFiles('test/runner', /\.ts$/)]) {
-    testEntries[file.replace(/^test\//, '').replace(/\.ts$/, '')] = file;
+  for (const folder of ['integration', 'e2e', 'runner']) {
+    const testEntries = {};
+    for (const file of findFiles(`test/${folder}`, /\.ts$/)) testEntries[file.replace(/^test\//, '').replace(/\.ts$/, '')] = file;
+    if (Object.keys(testEntries).length > 0) builds.push({ ...common, entryPoints: testEntries, outdir: 'dist/test' });
   }
-  if (Object.keys(testEntries).length > 0) builds.push({ ...common, entryPoints: testEntries, outdir: 'dist/test' });
   const benchEntries = {};
   for (const file of findFiles('bench', /\.ts$/)) benchEntries[file.replace(/^bench\//, '').replace(/\.ts$/, '')] = file;
   if (Object.keys(benchEntries).length > 0) builds.push({ ...common, entryPoints: benchEntries, outdir: 'dist/bench' });
