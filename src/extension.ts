@@ -1,5 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { LayerStore } from './core/layers/layerStore';
+import { ImageFilesystems } from './vscode/imageFilesystems';
 import { createApi, type ContainerImageExplorerApi } from './vscode/api';
 import { registerCommands } from './vscode/commands';
 import { DigestDefinitionProvider } from './vscode/digestDefinition';
@@ -18,14 +20,16 @@ export type { ContainerImageExplorerApi } from './vscode/api';
 export function activate(context: vscode.ExtensionContext): ContainerImageExplorerApi {
   const log = new Log();
   const sources = new SourceManager();
-  const tree = new ImageTreeProvider(sources);
+  const layers = new LayerStore({ cacheDirectory: path.join(context.globalStorageUri.fsPath, 'layers'), onWarning: (message) => log.info(message) });
+  const filesystems = new ImageFilesystems(layers);
+  const tree = new ImageTreeProvider(sources, filesystems);
   const view = vscode.window.createTreeView(IMAGES_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false, canSelectMany: false, dragAndDropController: new DropController(sources, log) });
   context.subscriptions.push(
     log,
     sources,
     tree,
     view,
-    ImageFileSystemProvider.register(sources, log),
+    ImageFileSystemProvider.register(sources, filesystems, log),
     DigestLinkProvider.register(sources),
     DigestHoverProvider.register(sources),
     DigestDefinitionProvider.register(sources),

@@ -29,6 +29,8 @@ export interface ContainerImageExplorerApi {
   sources(): string[];
   /** The `container-image:` URI of a blob of a mounted (or mountable) source. */
   blobUri(spec: string, digest: string): vscode.Uri;
+  /** The URI of a file inside one layer, or inside an image's merged filesystem. */
+  fileUri(spec: string, where: { layer: string } | { image: string }, path: string): vscode.Uri;
   /** The top rows of the Images view. */
   treeRoots(): Promise<TreeRow[]>;
 }
@@ -55,6 +57,8 @@ export function createApi(sources: SourceManager, tree: ImageTreeProvider): Cont
       const title = node ? blobTitle(node) : `blob ${digest.slice(7, 15)}`;
       return toImageUri({ source: normalizeSpec(spec), target: { type: 'blob', digest, title } });
     },
+    fileUri: (spec, where, path) =>
+      toImageUri({ source: normalizeSpec(spec), target: 'layer' in where ? { type: 'layer', layerDigest: where.layer, path } : { type: 'rootfs', imageDigest: where.image, path } }),
     treeRoots: async () => (await tree.getChildren()).map(toRow),
   };
 }

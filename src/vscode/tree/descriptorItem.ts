@@ -41,7 +41,7 @@ export class DescriptorItem implements TreeNode {
     readonly mounted: MountedSource,
     readonly graphNode: GraphNode,
     readonly parent: TreeNode | undefined,
-    protected readonly makeChild: ChildFactory,
+    readonly makeChild: ChildFactory,
     private readonly labelOverride?: string,
   ) {
     this.id = `${parent?.id ?? mounted.spec}/${graphNode.digest}`;

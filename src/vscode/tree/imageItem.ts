@@ -3,8 +3,12 @@ import { historyForLayers } from '../../core/model/config';
 import type { GraphNode } from '../../core/model/imageGraph';
 import { isImageConfigMediaType } from '../../core/model/mediaTypes';
 import { readConfig } from './configCache';
-import { DescriptorItem } from './descriptorItem';
-import { GroupItem } from './groupItem';
+import { describeError } from '../../core/errors';
+import type { ImageFilesystems } from '../imageFilesystems';
+import type { MountedSource } from '../sourceManager';
+import { DescriptorItem, type ChildFactory } from './descriptorItem';
+import { directoryRows } from './fileItem';
+import { GroupItem, TextItem } from './groupItem';
 import { LayerItem } from './layerItem';
 import type { TreeNode } from './treeNode';
 
@@ -13,6 +17,16 @@ import type { TreeNode } from './treeNode';
  * Config, Layers (each with its history step), then Attestations and Referrers.
  */
 export class ImageItem extends DescriptorItem {
+  constructor(
+    mounted: MountedSource,
+    graphNode: GraphNode,
+    parent: TreeNode | undefined,
+    makeChild: ChildFactory,
+    private readonly filesystems: ImageFilesystems,
+  ) {
+    super(mounted, graphNode, parent, makeChild);
+  }
+
   protected override hasChildren(): boolean {
     return this.graphNode.present;
   }
@@ -41,10 +55,23 @@ export class ImageItem extends DescriptorItem {
           }
           return layers.map((layer, position) => {
             const row = new LayerItem(this.mounted, layer, group, this.makeChild, undefined);
+            row.filesystems = this.filesystems;
             row.position = position;
             row.history = history[position];
             return row;
           });
+        }),
+      );
+    }
+    if (layers.length > 0 && document.type === 'manifest') {
+      rows.push(
+        new GroupItem(this.mounted, this, 'Filesystem', { icon: 'root-folder', tooltip: 'The merged root filesystem: every layer applied in order, whiteouts included. Each file shows the layer it comes from.' }, async (group) => {
+          try {
+            const view = await this.filesystems.mergedView(this.mounted, node.digest);
+            return directoryRows(this.mounted, group, { view, kind: 'rootfs', digest: node.digest, layerDigests: layerDigests }, view.get('')!);
+          } catch (error) {
+            return [new TextItem(this.mounted, group, 'Cannot read the layers', { icon: 'error', description: describeError(error) })];
+          }
         }),
       );
     }

@@ -2,6 +2,9 @@ import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import { splitSourcePrefix } from '../../core/sources/openSource';
 import type { SourceManager } from '../sourceManager';
+import type { ImageFilesystems } from '../imageFilesystems';
+import type { ChildFactory } from './descriptorItem';
+import { createChildFactory } from './makeTreeChild';
 import { SourceItem } from './sourceItem';
 import type { TreeNode } from './treeNode';
 
@@ -13,7 +16,13 @@ export class ImageTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly sources: SourceManager) {
+  private readonly makeChild: ChildFactory;
+
+  constructor(
+    private readonly sources: SourceManager,
+    filesystems: ImageFilesystems,
+  ) {
+    this.makeChild = createChildFactory(filesystems);
     this.subscription = sources.onDidChange(() => this.changed.fire(undefined));
   }
 
@@ -49,7 +58,7 @@ export class ImageTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
         .stat(splitSourcePrefix(mounted.spec).location)
         .then((stats) => (stats.isFile() ? stats.size : undefined))
         .catch(() => undefined);
-      roots.push(new SourceItem(mounted, size));
+      roots.push(new SourceItem(mounted, this.makeChild, size));
     }
     return roots;
   }

@@ -1,12 +1,33 @@
 import * as vscode from 'vscode';
 import type { HistoryEntry } from '../../core/model/config';
+import { describeError } from '../../core/errors';
+import type { ImageFilesystems } from '../imageFilesystems';
 import { DescriptorItem } from './descriptorItem';
+import { directoryRows } from './fileItem';
+import { TextItem } from './groupItem';
+import type { TreeNode } from './treeNode';
 import { nodeMarkdown } from './nodeTooltip';
 
 /** A layer: size, media type, short digest and the Dockerfile step (`created_by`) that made it. */
 export class LayerItem extends DescriptorItem {
   position = 0;
   history?: HistoryEntry;
+  filesystems?: ImageFilesystems;
+
+  protected override hasChildren(): boolean {
+    return this.graphNode.present && this.filesystems !== undefined;
+  }
+
+  /** The layer's files; the first expansion indexes the layer (one streaming pass, then cached). */
+  override async children(): Promise<TreeNode[]> {
+    if (!this.filesystems) return [];
+    try {
+      const view = await this.filesystems.layerView(this.mounted, this.graphNode.digest);
+      return directoryRows(this.mounted, this, { view, kind: 'layer', digest: this.graphNode.digest, layerDigests: [] }, view.get('')!);
+    } catch (error) {
+      return [new TextItem(this.mounted, this, 'Cannot read this layer', { icon: 'error', description: describeError(error), tooltip: describeError(error) })];
+    }
+  }
 
   protected override label(): string {
     const createdBy = this.history?.createdBy?.replace(/^\/bin\/sh -c (#\(nop\) )?/, '').trim();

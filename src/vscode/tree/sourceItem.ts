@@ -3,9 +3,8 @@ import { shortDigest } from '../../core/digest';
 import { humanSize } from '../../core/format';
 import type { GraphNode } from '../../core/model/imageGraph';
 import type { MountedSource } from '../sourceManager';
-import { DescriptorItem } from './descriptorItem';
+import { DescriptorItem, type ChildFactory } from './descriptorItem';
 import { GroupItem } from './groupItem';
-import { makeTreeChild } from './makeTreeChild';
 import type { TreeNode } from './treeNode';
 
 /** A mounted archive, layout or reference: the top row. Its children are the entry points. */
@@ -15,6 +14,7 @@ export class SourceItem implements TreeNode {
 
   constructor(
     readonly mounted: MountedSource,
+    private readonly makeChild: ChildFactory,
     private readonly sizeOnDisk?: number,
   ) {
     this.id = mounted.spec;
@@ -38,11 +38,11 @@ export class SourceItem implements TreeNode {
       if (node && !tops.includes(node)) tops.push(node);
     }
     for (const node of graph.nodes) if (node.parents.length === 0 && !node.subject && !node.attests && !tops.includes(node)) tops.push(node);
-    const children: TreeNode[] = tops.map((node) => makeTreeChild(this.mounted, node, this));
+    const children: TreeNode[] = tops.map((node) => this.makeChild(this.mounted, node, this));
     if (graph.unreferenced.length > 0) {
       children.push(
         new GroupItem(this.mounted, this, 'Unreferenced blobs', { icon: 'question', description: `${graph.unreferenced.length}`, tooltip: 'Blobs stored in this source that no index or manifest references.' }, async (group) =>
-          graph.unreferenced.map((blob) => new DescriptorItem(this.mounted, this.mounted.catalog.node(blob.digest)!, group, makeTreeChild, shortDigest(blob.digest))),
+          graph.unreferenced.map((blob) => new DescriptorItem(this.mounted, this.mounted.catalog.node(blob.digest)!, group, this.makeChild, shortDigest(blob.digest))),
         ),
       );
     }

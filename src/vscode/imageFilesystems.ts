@@ -1,0 +1,78 @@
+import * as vscode from 'vscode';
+import type { OperationOptions } from '../core/cancellation';
+import { shortDigest } from '../core/digest';
+import { ImageError } from '../core/errors';
+import { findLayer, loadLayerView, loadMergedFilesystem, type ImageLayers, type LayerView, type MergedFilesystem } from '../core/filesystem';
+import type { LayerReader } from '../core/layers/layerIndex';
+import { toOperation } from './cancellation';
+import type { MountedSource } from './sourceManager';
+
+type View = LayerView | MergedFilesystem;
+
+/**
+ * The filesystem views of mounted images, made on first use and kept (content never changes):
+ * one layer's files, and an image's merged root filesystem. Indexing a layer streams it once
+ * (the LayerStore caches the index on disk), with progress in the Images view.
+ */
+export class ImageFilesystems {
+  private readonly views = new WeakMap<MountedSource, Map<string, Promise<View>>>();
+
+  constructor(private readonly reader: LayerReader) {}
+
+  /** The image's layers, from its manifest. */
+  imageLayers(mounted: MountedSource, imageDigest: string): ImageLayers {
+    const document = mounted.graph.documents.get(imageDigest);
+    if (document?.type !== 'manifest') throw new ImageError('unsupported', `${shortDigest(imageDigest)} is not an image manifest with layers`, { source: mounted.spec, subject: imageDigest });
+    return { source: mounted.source, layers: document.layers, reader: this.reader };
+  }
+
+  /** An image whose manifest lists this layer, and the layer's position there. */
+  private imageOfLayer(mounted: MountedSource, layerDigest: string): { image: ImageLayers; position: number } {
+    for (const [digest, document] of mounted.graph.documents) {
+      if (document.type !== 'manifest') continue;
+      const position = findLayer(document.layers, layerDigest);
+      if (position !== undefined) return { image: this.imageLayers(mounted, digest), position };
+    }
+    throw new ImageError('missing-blob', 'no image in this source lists that layer', { source: mounted.spec, subject: layerDigest });
+  }
+
+  layerView(mounted: MountedSource, layerDigest: string, options?: OperationOptions): Promise<LayerView> {
+    return this.cached(mounted, `layer:${layerDigest}`, `Indexing layer ${shortDigest(layerDigest)}`, (operation) => {
+      const { image, position } = this.imageOfLayer(mounted, layerDigest);
+      return loadLayerView(image, position, operation);
+    }, options) as Promise<LayerView>;
+  }
+
+  mergedView(mounted: MountedSource, imageDigest: string, options?: OperationOptions): Promise<MergedFilesystem> {
+    return this.cached(mounted, `rootfs:${imageDigest}`, `Indexing the layers of ${shortDigest(imageDigest)}`, (operation) => loadMergedFilesystem(this.imageLayers(mounted, imageDigest), operation), options) as Promise<MergedFilesystem>;
+  }
+
+  /** Image layers plus position, for reading a file of a layer view. */
+  layerImage(mounted: MountedSource, layerDigest: string): ImageLayers {
+    return this.imageOfLayer(mounted, layerDigest).image;
+  }
+
+  private cached(mounted: MountedSource, key: string, title: string, load: (operation: OperationOptions) => Promise<View>, options?: OperationOptions): Promise<View> {
+    let perSource = this.views.get(mounted);
+    if (!perSource) this.views.set(mounted, (perSource = new Map()));
+    let view = perSource.get(key);
+    if (!view) {
+      view = options
+        ? load(options)
+        : Promise.resolve(
+            vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title, cancellable: false }, async (progress) => {
+              const operation = toOperation(undefined, progress);
+              try {
+                return await load(operation);
+              } finally {
+                operation.dispose();
+              }
+            }),
+          );
+      // A failed or cancelled load is not kept: the next look tries again.
+      view.catch(() => perSource.delete(key));
+      perSource.set(key, view);
+    }
+    return view;
+  }
+}
