@@ -1,5 +1,8 @@
 import { attestationsCommand } from './cli/attestationsCommand';
 import { catCommand } from './cli/catCommand';
+import { changesCommand } from './cli/changesCommand';
+import { getCommand } from './cli/getCommand';
+import { lsCommand } from './cli/lsCommand';
 import { parseArgs } from './cli/args';
 import type { Command } from './cli/command';
 import { ExitCode, exitCodeFor } from './cli/exitCodes';
@@ -16,6 +19,15 @@ Usage:
   container-image-explorer verify <source> [--json]     hash every blob the source holds; exit 1 on a mismatch
   container-image-explorer attestations <source> [--image <digest> | --platform os/arch[/variant]] [--json]
                                                         SBOMs, provenance and signatures attached to the images
+  container-image-explorer ls <source> <layer-digest> [path] [--json]
+                                                        the files of one layer (whiteout markers included)
+  container-image-explorer ls <source> --merged [--image <digest> | --platform os/arch[/variant]] [path] [--json]
+                                                        the image's filesystem, layers applied, with each entry's layer and history
+  container-image-explorer get <source> <layer-digest> <path>
+  container-image-explorer get <source> --merged [--image <digest> | --platform os/arch[/variant]] <path>
+                                                        a file's bytes to stdout (links followed inside the image)
+  container-image-explorer changes <source> [--image <digest> | --platform os/arch[/variant]] [--json]
+                                                        what each layer added, modified and deleted, with sizes
   container-image-explorer tags <repository> [--json]  the tags of a registry repository
 
 A <source> is a docker save archive (any Docker version, optionally gzip/zstd-compressed),
@@ -32,9 +44,9 @@ Exit codes: 0 ok, 1 verification failed, 2 usage, 3 the source cannot be read,
 4 the blob or path is not in the source, 5 network, 130 cancelled, 70 internal error.
 `;
 
-const COMMANDS: Record<string, Command> = { tree: treeCommand, cat: catCommand, verify: verifyCommand, attestations: attestationsCommand, tags: tagsCommand };
+const COMMANDS: Record<string, Command> = { tree: treeCommand, cat: catCommand, verify: verifyCommand, attestations: attestationsCommand, ls: lsCommand, get: getCommand, changes: changesCommand, tags: tagsCommand };
 const VALUED = new Set<string>(['image', 'platform', 'insecure-registry']);
-const KNOWN = new Set(['json', 'help', 'version']);
+const KNOWN = new Set(['json', 'help', 'version', 'merged']);
 
 export async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();

@@ -46,7 +46,9 @@ class Walk {
   missing(path: string, reason = 'is not there'): ImageError {
     const last = this.followed[this.followed.length - 1];
     const via = last === undefined ? '' : ` (dangling link: ${last})`;
-    return new ImageError('missing-blob', `${path === '' ? '/' : path} ${reason} in ${this.view.description}${via}`, this.context());
+    // The error names the requested path already; repeat the path only when it is another one.
+    const what = last === undefined && path === normalizeEntryPath(this.requested) ? '' : `${path === '' ? '/' : path} `;
+    return new ImageError('missing-blob', `${what}${reason} in ${this.view.description}${via}`, this.context());
   }
 
   private context(): { source?: string; subject: string } {

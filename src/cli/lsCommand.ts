@@ -1,0 +1,118 @@
+import { shortDigest } from '../core/digest';
+import { ImageError } from '../core/errors';
+import { loadLayerView, loadMergedFilesystem } from '../core/filesystem/imageFilesystem';
+import { lookupPath } from '../core/filesystem/links';
+import type { MergedFilesystem } from '../core/filesystem/mergedFilesystem';
+import { IMPLIED_DIRECTORY_MODE, nodeType, type FileNode, type PathTree } from '../core/filesystem/pathTree';
+import type { FileSystemView } from '../core/filesystem/view';
+import type { CommandContext } from './command';
+import { imageChoice, withImage, withLayer } from './imageSelection';
+import { writeJson, writeOut } from './output';
+
+/**
+ * `ls <source> <layer-digest> [path] [--json]`: the files of one layer (whiteout markers
+ * included, as the layer's tar holds them).
+ * `ls <source> --merged [--image <digest> | --platform os/arch[/variant]] [path] [--json]`: the
+ * image's filesystem, its layers applied in order.
+ *
+ * `path` (a leading '/' is fine) limits the listing to that file or directory and everything
+ * beneath it; symlinks on the way are followed, a final one only with a trailing '/'.
+ *
+ * `--json` prints an array, one object per entry, parents before children, names in order:
+ *   { path, type, size, mode, uid, gid, mtime, linkname }
+ * and, with --merged, also
+ *   layer: digest of the layer the entry's header comes from,
+ *   history: [{ layer: digest, change: 'added' | 'modified' | 'deleted' }], base layer first.
+ * `path` has no leading '/' or './'; `type` is file, directory, symlink, hardlink,
+ * character-device, block-device, fifo, contiguous or unknown; `mode` is the permission bits
+ * as stored; `mtime` is seconds since the epoch; `linkname` is '' unless a link. Directories
+ * no header names (implied by their children) show mode 0755, owner 0:0 and mtime 0.
+ */
+export async function lsCommand(context: CommandContext): Promise<number> {
+  const { args, operation } = context;
+  const json = args.flags.has('json');
+  if (args.flags.has('merged')) {
+    const [spec, path, extra] = args.positionals;
+    if (spec === undefined) throw new ImageError('usage', 'ls needs <source> (and a layer digest, or --merged); see --help');
+    if (extra !== undefined) throw new ImageError('usage', `ls: unexpected argument "${extra}"`);
+    return withImage(spec, imageChoice(args, 'ls'), operation, async (image) => {
+      const merged = await loadMergedFilesystem(image, operation);
+      const nodes = selectNodes(merged, merged.tree, path, image.source.location);
+      if (json) await writeJson(nodes.map((node) => mergedEntryJson(node, merged)));
+      else await writeOut(renderListing(nodes, (node) => `${layerLabel(merged, node.layer)}  `));
+      return 0;
+    });
+  }
+  const [spec, digest, path, extra] = args.positionals;
+  if (spec === undefined || digest === undefined) throw new ImageError('usage', 'ls needs <source> <layer-digest> [path], or <source> --merged [path]; see --help');
+  if (extra !== undefined) throw new ImageError('usage', `ls: unexpected argument "${extra}"`);
+  return withLayer(spec, digest, imageChoice(args, 'ls'), operation, async (image, position) => {
+    const view = await loadLayerView(image, position, operation);
+    const nodes = selectNodes(view, view.tree, path, image.source.location);
+    if (json) await writeJson(nodes.map(entryJson));
+    else await writeOut(renderListing(nodes, () => ''));
+    return 0;
+  });
+}
+
+/** The node `path` names and everything beneath it (the whole tree, root left out, without a path). */
+function selectNodes(view: FileSystemView, tree: PathTree, path: string | undefined, source: string): FileNode[] {
+  const start = path === undefined ? tree.root : lookupPath(view, path, { followFinal: path.endsWith('/'), source });
+  const nodes = [...tree.walk(start)];
+  return start === tree.root ? nodes.slice(1) : nodes;
+}
+
+/** The `ls --json` object of one entry (the shape documented above; stable: add fields, never rename). */
+export function entryJson(node: FileNode): Record<string, unknown> {
+  const entry = node.entry;
+  return {
+    path: node.path,
+    type: nodeType(node),
+    size: entry?.size ?? 0,
+    mode: entry?.mode ?? IMPLIED_DIRECTORY_MODE,
+    uid: entry?.uid ?? 0,
+    gid: entry?.gid ?? 0,
+    mtime: entry?.mtime ?? 0,
+    linkname: entry?.linkname ?? '',
+  };
+}
+
+export function mergedEntryJson(node: FileNode, merged: MergedFilesystem): Record<string, unknown> {
+  return {
+    ...entryJson(node),
+    layer: merged.layers[node.layer].digest,
+    history: merged.history(node.path).map((change) => ({ layer: merged.layers[change.layer].digest, change: change.change })),
+  };
+}
+
+function layerLabel(merged: MergedFilesystem, layer: number): string {
+  return `#${layer} ${shortDigest(merged.layers[layer].digest)}`;
+}
+
+const TYPE_LETTERS: Record<string, string> = { directory: 'd', symlink: 'l', hardlink: 'h', 'character-device': 'c', 'block-device': 'b', fifo: 'p' };
+
+/** `ls -l`/`tar -tv` style: permissions, owner, size, time, [layer,] path, link target. */
+export function renderListing(nodes: readonly FileNode[], prefix: (node: FileNode) => string): string {
+  const lines = nodes.map((node) => {
+    const entry = node.entry;
+    const type = nodeType(node);
+    const size = type === 'character-device' || type === 'block-device' ? `${entry?.devmajor ?? 0},${entry?.devminor ?? 0}` : String(entry?.size ?? 0);
+    const owner = `${entry?.uname || entry?.uid || 0}/${entry?.gname || entry?.gid || 0}`;
+    const link = type === 'symlink' ? ` -> ${entry?.linkname}` : type === 'hardlink' ? ` link to ${entry?.linkname}` : '';
+    return `${TYPE_LETTERS[type] ?? '-'}${permissions(entry?.mode ?? IMPLIED_DIRECTORY_MODE)} ${owner.padEnd(13)} ${size.padStart(10)} ${formatTime(entry?.mtime ?? 0)}  ${prefix(node)}${node.path}${link}`;
+  });
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
+
+function permissions(mode: number): string {
+  const bits = ['r', 'w', 'x', 'r', 'w', 'x', 'r', 'w', 'x'].map((letter, index) => ((mode >> (8 - index)) & 1 ? letter : '-'));
+  if (mode & 0o4000) bits[2] = bits[2] === 'x' ? 's' : 'S';
+  if (mode & 0o2000) bits[5] = bits[5] === 'x' ? 's' : 'S';
+  if (mode & 0o1000) bits[8] = bits[8] === 'x' ? 't' : 'T';
+  return bits.join('');
+}
+
+function formatTime(seconds: number): string {
+  const date = new Date(Math.floor(seconds) * 1000);
+  return Number.isNaN(date.getTime()) ? '????-??-?? ??:??' : date.toISOString().slice(0, 16).replace('T', ' ');
+}
