@@ -45,14 +45,14 @@ describe('registry: pulling from a real registry (anonymous HTTP)', function () 
     work = temporaryDirectory('cie-pull-');
     registry = await startRegistry();
     const host = registry.host;
-    skopeoPush(`oci:${FIXTURES}/multi-platform-layout:1.0`, `${host}/multi:1.0`);
-    skopeoPush(`oci:${FIXTURES}/zstd-layout:1.0`, `${host}/zstd:1.0`);
-    for (const tag of ['1.0', '1.1', '2.0']) skopeoPush(`oci:${FIXTURES}/oci-layout:1.0`, `${host}/app:${tag}`);
+    await skopeoPush(`oci:${FIXTURES}/multi-platform-layout:1.0`, `${host}/multi:1.0`);
+    await skopeoPush(`oci:${FIXTURES}/zstd-layout:1.0`, `${host}/zstd:1.0`);
+    for (const tag of ['1.0', '1.1', '2.0']) await skopeoPush(`oci:${FIXTURES}/oci-layout:1.0`, `${host}/app:${tag}`);
     const indexSize = readFileSync(path.join(FIXTURES, 'multi-platform-layout/blobs/sha256', indexDigest.slice(7))).length;
     const artifact = buildArtifactLayout(work.path, { mediaType: 'application/vnd.oci.image.index.v1+json', digest: indexDigest, size: indexSize }, 'application/spdx+json');
     artifactDigest = artifact.artifactDigest;
     fallbackTag = artifact.fallbackTag;
-    skopeoPush(`oci:${artifact.layout}:sbom`, `${host}/multi:sbom`);
+    await skopeoPush(`oci:${artifact.layout}:sbom`, `${host}/multi:sbom`);
     await putManifest(host, 'multi', fallbackTag, artifact.referrersIndex, 'application/vnd.oci.image.index.v1+json');
     proxy = await startProxy(registry.port);
   });

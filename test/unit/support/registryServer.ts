@@ -130,14 +130,25 @@ async function stopRegistry(child: ChildProcess, directory: string): Promise<voi
   rmSync(directory, { recursive: true, force: true });
 }
 
-/** `skopeo copy` into the registry (`--all` keeps every platform and artifact of an index). */
-export function skopeoPush(source: string, destination: string, options: { creds?: string; all?: boolean } = {}): void {
+/**
+ * `skopeo copy` into the registry (`--all` keeps every platform and artifact of an index).
+ * Asynchronous: the token server answering skopeo runs in this process.
+ */
+export async function skopeoPush(source: string, destination: string, options: { creds?: string; all?: boolean } = {}): Promise<void> {
   const args = ['copy', '--quiet', '--dest-tls-verify=false'];
   if (options.all ?? true) args.push('--all');
   if (options.creds) args.push('--dest-creds', options.creds);
   args.push(source, `docker://${destination}`);
-  const result = spawnSync('skopeo', args, { encoding: 'utf8', timeout: 120_000 });
-  if (result.status !== 0) throw new Error(`skopeo ${args.join(' ')} failed: ${result.stderr || result.error?.message}`);
+  const child = spawn('skopeo', args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 180_000 });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    if (stderr.length < 20_000) stderr += chunk.toString('utf8');
+  });
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
+  });
+  if (code !== 0) throw new Error(`skopeo ${args.map((arg) => (arg === options.creds ? '***' : arg)).join(' ')} failed (${signal ?? code}): ${stderr}`);
 }
 
 function sha256(bytes: Buffer | string): string {
