@@ -25,6 +25,8 @@ export interface LookupOptions {
 /** Follows links on the way; for errors, the chain so far. */
 class Walk {
   readonly followed: string[] = [];
+  /** Each link followed, with what remained of the path then: the same pair again is a cycle. */
+  private readonly states = new Set<string>();
 
   constructor(
     private readonly view: FileSystemView,
@@ -32,9 +34,12 @@ class Walk {
     private readonly options: LookupOptions,
   ) {}
 
-  follow(link: string, target: string): void {
+  /** `rest`: the segments still to walk after the link (a link can be passed twice, as in "up/up"). */
+  follow(link: string, target: string, rest = ''): void {
     const step = `${link} -> ${target}`;
-    const cycle = this.followed.includes(step);
+    const state = `${link}\0${rest}`;
+    const cycle = this.states.has(state);
+    this.states.add(state);
     this.followed.push(step);
     if (cycle || this.followed.length > (this.options.maxLinks ?? MAX_LINKS)) {
       const chain = this.followed.slice(0, 6).join(', ') + (this.followed.length > 6 ? ', …' : '');
@@ -82,7 +87,7 @@ function lookup(view: FileSystemView, path: string, options: LookupOptions, walk
     const last = pending.length === 0;
     if (child.entry?.type === 'symlink' && (!last || options.followFinal)) {
       const target = child.entry.linkname;
-      walk.follow(childPath, target);
+      walk.follow(childPath, target, pending.join('/'));
       if (target === '') throw walk.missing(childPath, 'is a symbolic link with an empty target, which leads nowhere');
       if (target.startsWith('/')) directory = root;
       pending.push(...target.split('/').reverse());
