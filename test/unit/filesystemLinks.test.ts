@@ -5,6 +5,7 @@
  * symlink corpus (../shared/corpus).
  */
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ImageError } from '../../src/core/errors';
 import { loadLayerView, loadMergedFilesystem, openFile, type ImageLayers } from '../../src/core/filesystem/imageFilesystem';
@@ -148,7 +149,7 @@ describe('filesystem links: osv-scalibr corpus', function () {
   });
 
   it('escape.tar: absolute names and a trampoline chain stay inside the layer', async () => {
-    const entries = await entriesOf(require('node:fs').readFileSync(path.join(CORPUS_DIR, base, 'unpack/testdata/escape.tar')) as Buffer);
+    const entries = await entriesOf(readFileSync(path.join(CORPUS_DIR, base, 'unpack/testdata/escape.tar')));
     const view = LayerView.build(0, `sha256:${'e'.repeat(64)}`, entries);
     // "/trampoline/ -> ." makes the trampoline chain the root; the '..'s stop there.
     assert.equal(lookupPath(view, 'usr/share/doc/a/copyright', { followFinal: true }).path, '');
