@@ -33,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): ContainerImageExplor
     DigestLinkProvider.register(sources),
     DigestHoverProvider.register(sources),
     DigestDefinitionProvider.register(sources),
-    ...registerCommands(sources, log, tree, view),
+    ...registerCommands(sources, log, tree, view, filesystems),
   );
   void openOnStartup(sources, log);
   return createApi(sources, tree);

@@ -8,6 +8,11 @@ import { toOperation } from './cancellation';
 import { blobTitle } from './documentTitles';
 import { fromImageUri, toImageUri } from './imageUri';
 import { saveStream } from './saveStream';
+import { findFileInImage } from './findFile';
+import { saveDirectory } from './saveFiles';
+import { FileItem } from './tree/fileItem';
+import { openFile } from '../core/filesystem';
+import type { ImageFilesystems } from './imageFilesystems';
 import type { Log } from './log';
 import { mountWithProgress } from './mountWithProgress';
 import type { SourceManager } from './sourceManager';
@@ -18,7 +23,7 @@ import type { TreeNode } from './tree/treeNode';
 const ARCHIVE_FILTERS = { 'Image archives': ['tar', 'gz', 'tgz', 'zst', 'zstd'], 'All files': ['*'] };
 
 /** Registers every command of the extension; each is a small function over the source manager. */
-export function registerCommands(sources: SourceManager, log: Log, tree: ImageTreeProvider, view: vscode.TreeView<TreeNode>): vscode.Disposable[] {
+export function registerCommands(sources: SourceManager, log: Log, tree: ImageTreeProvider, view: vscode.TreeView<TreeNode>, filesystems: ImageFilesystems): vscode.Disposable[] {
   const mountAll = async (uris: readonly vscode.Uri[] | undefined) => {
     for (const uri of uris ?? []) await mountWithProgress(sources, log, uri.fsPath);
   };
@@ -97,23 +102,18 @@ export function registerCommands(sources: SourceManager, log: Log, tree: ImageTr
       else await log.showError(`${node.mounted.label}: ${failures.length} blob(s) failed verification`, failures.join('\n'));
     },
     showLog: () => log.channel.show(),
+    findFile: (node?: TreeNode) => findFileInImage(sources, filesystems, node ? { mounted: node.mounted, image: node.graphNode?.kind === 'manifest' ? node.graphNode : undefined } : undefined),
     openFormatted: async (uri?: vscode.Uri) => {
       const location = uri && fromImageUri(uri);
       if (!location || location.target.type !== 'blob') return;
       await vscode.commands.executeCommand('vscode.open', toImageUri({ ...location, target: { ...location.target, formatted: true, title: location.target.title.replace(/\.json$/, ' (formatted).json') } }), { viewColumn: vscode.ViewColumn.Beside });
     },
     saveAs: async (node?: TreeNode) => {
+      if (node instanceof FileItem) return saveFileRow(node, filesystems);
       const graphNode = requireNode(node);
       const target = await vscode.window.showSaveDialog({ title: `Save ${graphNode.kind} ${graphNode.digest.slice(7, 19)}`, defaultUri: vscode.Uri.file(path.join(os.homedir(), blobTitle(graphNode).replace(/[\u2215/]/g, '-'))) });
       if (!target) return;
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Saving ${path.basename(target.fsPath)}`, cancellable: true }, async (progress, token) => {
-        const operation = toOperation(token, progress);
-        try {
-          await saveStream(await node!.mounted.source.open(graphNode.digest, undefined, operation), target.fsPath, graphNode.size, operation);
-        } finally {
-          operation.dispose();
-        }
-      });
+      await withCancellableProgress(`Saving ${path.basename(target.fsPath)}`, async (operation) => saveStream(await node!.mounted.source.open(graphNode.digest, undefined, operation), target.fsPath, graphNode.size, operation));
       void vscode.window.showInformationMessage(`Saved ${humanSize(graphNode.size)} to ${target.fsPath}.`);
     },
     revealDigest: async (spec?: string, digest?: string) => {
@@ -147,4 +147,37 @@ export function registerCommands(sources: SourceManager, log: Log, tree: ImageTr
       }
     }),
   );
+}
+
+async function withCancellableProgress<T>(title: string, work: (operation: ReturnType<typeof toOperation>) => Promise<T>): Promise<T> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+    const operation = toOperation(token, progress);
+    try {
+      return await work(operation);
+    } finally {
+      operation.dispose();
+    }
+  });
+}
+
+/** Save As… on a file row writes the file; on a directory row, the directory into a chosen folder. */
+async function saveFileRow(row: FileItem, filesystems: ImageFilesystems): Promise<void> {
+  const { mounted, context, file } = row;
+  const image = context.kind === 'layer' ? filesystems.layerImage(mounted, context.digest) : filesystems.imageLayers(mounted, context.digest);
+  const name = file.path.slice(file.path.lastIndexOf('/') + 1) || 'root';
+  if (file.children) {
+    const folders = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, openLabel: `Save ${name} Here`, title: `Save directory /${file.path}` });
+    if (!folders?.[0]) return;
+    const target = path.join(folders[0].fsPath, name);
+    const result = await withCancellableProgress(`Saving /${file.path}`, (operation) => saveDirectory(image, context.view, file, target, operation));
+    void vscode.window.showInformationMessage(`Saved ${result.written} files to ${target}${result.skipped ? `; skipped ${result.skipped} links, devices and other special files` : ''}.`);
+    return;
+  }
+  const target = await vscode.window.showSaveDialog({ title: `Save /${file.path}`, defaultUri: vscode.Uri.file(path.join(os.homedir(), name)) });
+  if (!target) return;
+  await withCancellableProgress(`Saving ${name}`, async (operation) => {
+    const { file: resolved, data } = await openFile(image, context.view, file.path, operation);
+    await saveStream(data, target.fsPath, resolved.entry.size, operation);
+  });
+  void vscode.window.showInformationMessage(`Saved /${file.path} to ${target.fsPath}.`);
 }
