@@ -34,6 +34,10 @@ class RequestTimeout extends Error {
   readonly code = 'ETIMEDOUT';
 }
 
+function duration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+}
+
 /** The codes of a fetch failure's cause chain (`fetch failed` → `ECONNRESET`, `ERR_SSL_…`). */
 export function failureCodes(error: unknown): string[] {
   const codes: string[] = [];
@@ -210,7 +214,7 @@ class BodyReadable extends Readable {
   private armTimer(): void {
     this.clearTimer();
     this.timer = setTimeout(() => {
-      this.destroy(new ImageError('network', `no data for ${Math.round(this.idleTimeoutMs / 1000)} s while reading the body`));
+      this.destroy(new ImageError('network', `no data for ${duration(this.idleTimeoutMs)} while reading the body`));
     }, this.idleTimeoutMs);
   }
 
@@ -224,7 +228,7 @@ class BodyReadable extends Readable {
 async function sendOnce(request: HttpRequest, settings: HttpSettings, signal: AbortSignal | undefined): Promise<HttpResponse> {
   const controller = new AbortController();
   const combined = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
-  const timer = setTimeout(() => controller.abort(new RequestTimeout(`no response within ${Math.round(settings.timeoutMs / 1000)} s`)), settings.timeoutMs);
+  const timer = setTimeout(() => controller.abort(new RequestTimeout(`no response within ${duration(settings.timeoutMs)}`)), settings.timeoutMs);
   try {
     const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, redirect: 'manual', signal: combined });
     return new HttpResponse(request, response, controller, signal, settings.idleTimeoutMs);
