@@ -8,6 +8,8 @@ import type { ImageFilesystems } from '../imageFilesystems';
 import type { MountedSource } from '../sourceManager';
 import { DescriptorItem, type ChildFactory } from './descriptorItem';
 import { directoryRows } from './fileItem';
+import { attestationPlaces } from '../../core/supplychain/places';
+import { attestationRows } from './attestationItem';
 import { GroupItem, TextItem } from './groupItem';
 import { LayerItem } from './layerItem';
 import type { TreeNode } from './treeNode';
@@ -76,9 +78,9 @@ export class ImageItem extends DescriptorItem {
       );
     }
     const related = (digests: string[] | undefined) => (digests ?? []).map((digest) => this.mounted.nodes.get(digest)).filter((kid): kid is GraphNode => kid !== undefined);
-    const attestations = related(node.attestations);
+    const attestations = attestationPlaces(this.mounted.graph, node.digest);
     if (attestations.length > 0) {
-      rows.push(new GroupItem(this.mounted, this, 'Attestations', { icon: 'verified', description: `${attestations.length}` }, async (group) => attestations.map((child) => this.makeChild(this.mounted, child, group))));
+      rows.push(new GroupItem(this.mounted, this, 'Attestations', { icon: 'verified', description: `${attestations.length}`, tooltip: 'SBOMs, provenance and signatures attached to this image (BuildKit attestation manifests, OCI 1.1 referrers, cosign tags).' }, (group) => attestationRows(this.mounted, group, node.digest)));
     }
     const referrers = related(node.referrers);
     if (referrers.length > 0) {
