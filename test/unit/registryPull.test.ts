@@ -123,6 +123,10 @@ describe('registry: pulling from a real registry (anonymous HTTP)', function () 
     proxy.reset();
     assert.deepEqual(await collect(await source.open(big.digest, { start: 100, end: 5000 })), one.subarray(100, 5000));
     assert.deepEqual(seen(proxy), [], 'a range of a cached blob is read from the cache');
+    const local = await source.localRange?.(big.digest);
+    assert.equal(local?.length, big.size);
+    assert.equal(sha256(readFileSync(local!.path)), big.digest, 'a cached blob is a local file');
+    assert.equal(await source.localRange?.(other.digest), undefined, 'an uncached one is not');
 
     const whole = await collect(await (await openSource(`${registry.host}/app:1.0`, { registry: { cache: false } })).open(other.digest));
     proxy.reset();

@@ -44,7 +44,8 @@ export class BlobCache {
     this.maxBytes = options.maxBytes ?? DEFAULT_CACHE_LIMIT;
   }
 
-  private blobFile(digest: string): string {
+  /** Where a blob is (or would be) kept; check `stat` first. */
+  blobFile(digest: string): string {
     const { algorithm, hex } = parseDigest(digest, { source: this.directory });
     return path.join(this.directory, 'blobs', algorithm, hex);
   }

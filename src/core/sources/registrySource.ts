@@ -11,7 +11,7 @@ import { sniffManifestMediaType, type FetchedManifest, type Repository } from '.
 import { formatReference, isReference, parseReference, stripTransport, type Reference } from '../registry/reference';
 import type { Referrers } from '../registry/referrers';
 import type { BlobSink } from '../registry/verifyingReader';
-import type { BlobRange, ImageSource, SourceRoot } from './imageSource';
+import type { BlobRange, ImageSource, LocalFileRange, SourceRoot } from './imageSource';
 
 export interface RegistrySourceOptions extends RegistryClientOptions {
   /** A cache, a directory for one, or false for none; default `defaultCacheDirectory()`. */
@@ -128,6 +128,13 @@ export class RegistrySource implements ImageSource {
       }
       throw error;
     }
+  }
+
+  /** A blob already in the disk cache is a local file (bulk copies read it directly). */
+  async localRange(digest: string): Promise<LocalFileRange | undefined> {
+    if (!this.cache || this.isManifest(digest)) return undefined;
+    const cached = await this.cache.stat(digest);
+    return cached ? { path: this.cache.blobFile(digest), offset: 0, length: cached.size } : undefined;
   }
 
   async list(): Promise<string[] | undefined> {
