@@ -102,7 +102,8 @@ export class FileBlobSource implements ImageSource {
   async open(digest: string, range?: BlobRange): Promise<Readable> {
     if (digest !== this.digest) throw new ImageError('missing-blob', 'no such blob', { source: this.location, subject: digest });
     if (range !== undefined && range.end <= range.start) return Readable.from([]);
-    return createReadStream(this.location, range === undefined ? {} : { start: range.start, end: range.end - 1 });
+    const window = range === undefined ? {} : { start: range.start, end: range.end - 1 };
+    return createReadStream(this.location, { highWaterMark: 1024 * 1024, ...window });
   }
 
   async list(): Promise<string[]> {

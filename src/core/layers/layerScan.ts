@@ -3,10 +3,12 @@
  * the tar headers (entry data is passed over), take checkpoints, and enforce the layer limits.
  * Nothing is written anywhere; the caller caches the result.
  */
-import type { Readable } from 'node:stream';
-import { throttledProgress, throwIfCancelled, type OperationOptions } from '../cancellation';
+import type { Hash } from 'node:crypto';
+import { PassThrough, type Readable } from 'node:stream';
+import { throttledProgress, throwIfCancelled, type OperationOptions, type ProgressReporter } from '../cancellation';
 import { detectCompression, MAGIC_BYTES_NEEDED, type Compression } from '../compression/detect';
-import { shortDigest } from '../digest';
+import { createDigestHash, parseDigest, shortDigest } from '../digest';
+import { ImageError } from '../errors';
 import { TarStreamParser } from '../tar/tarStreamParser';
 import type { TarEntry } from '../tar/tarEntry';
 import { isTarFormatError, TarFormatError } from '../tar/tarErrors';
@@ -22,6 +24,8 @@ export interface ScanOptions extends OperationOptions {
   limits: Required<LayerLimits>;
   /** Checkpoint spacing in uncompressed bytes. */
   span: number;
+  /** Hash the compressed bytes and refuse a blob that does not match `digest`. */
+  verifyDigest?: boolean;
 }
 
 export interface ScannedLayer {
@@ -35,68 +39,122 @@ export interface ScannedLayer {
 
 /** Input is decoded in slices this big, so a highly compressible chunk cannot block for long. */
 const SLICE = 256 * 1024;
+/** Compressed bytes read ahead of the decoder. */
+const READ_AHEAD = 8 * 1024 * 1024;
 /** After this long without a break, let the event loop run (the extension host stays responsive). */
 const YIELD_AFTER_MS = 25;
 
 export async function scanLayer(stream: Readable, options: ScanOptions): Promise<ScannedLayer> {
-  const progress = throttledProgress(options.progress);
-  const message = `Indexing layer ${shortDigest(options.digest)}`;
-  const entries: TarEntry[] = [];
-  const parser = new TarStreamParser({ onEntry: (entry) => void entries.push(entry) }, { maxEntries: options.limits.maxEntries });
-  const guard = new ExpansionGuard(options.limits);
-  let compressed = 0;
-  let decoder: PassDecoder | undefined;
-  let compression: Compression = 'none';
-  let head: Buffer[] = [];
-  let headLength = 0;
-  let lastYield = Date.now();
-  const sink = (chunk: Buffer) => {
-    guard.check(parser.bytesSeen + chunk.length, compressed);
-    parser.push(chunk);
-  };
-  const start = (bytes: Buffer) => {
-    compression = detectCompression(bytes);
-    decoder = createPassDecoder(compression, sink, options.span);
-  };
+  const pass = new LayerPass(options);
+  // Decoding runs on this thread; let reads run ahead of it so disk and CPU overlap.
+  const readAhead = new PassThrough({ highWaterMark: READ_AHEAD });
+  stream.on('error', (error) => readAhead.destroy(error));
+  stream.pipe(readAhead);
   try {
-    throwIfCancelled(options.signal, message);
-    for await (const data of stream) {
-      throwIfCancelled(options.signal, message);
-      let chunk = data as Buffer;
-      compressed += chunk.length;
-      if (decoder === undefined) {
-        head.push(chunk);
-        headLength += chunk.length;
-        if (headLength < MAGIC_BYTES_NEEDED) continue;
-        chunk = Buffer.concat(head, headLength);
-        head = [];
-        start(chunk);
-      }
-      for (let offset = 0; offset < chunk.length; offset += SLICE) {
-        (decoder as PassDecoder).push(chunk.subarray(offset, offset + SLICE));
-        if (Date.now() - lastYield >= YIELD_AFTER_MS) {
-          await new Promise((resolve) => setImmediate(resolve));
-          throwIfCancelled(options.signal, message);
-          lastYield = Date.now();
-        }
-      }
-      progress({ message, done: compressed, total: options.size });
+    throwIfCancelled(options.signal, pass.message);
+    for await (const chunk of readAhead) {
+      throwIfCancelled(options.signal, pass.message);
+      await pass.push(chunk as Buffer);
     }
-    if (decoder === undefined) {
-      const bytes = Buffer.concat(head, headLength);
-      start(bytes);
-      if (bytes.length > 0) (decoder as unknown as PassDecoder).push(bytes);
-    }
-    const active = decoder as unknown as PassDecoder;
-    active.end();
-    parser.end();
-    progress({ message, done: compressed, total: compressed });
-    return { compression, compressedSize: compressed, uncompressedSize: parser.bytesSeen, entries, checkpoints: active.checkpoints(), stats: active.stats };
+    return pass.finish();
   } catch (error) {
-    throw describeTarProblem(error, compression);
+    throw describeTarProblem(error, pass.compression);
   } finally {
-    (decoder as PassDecoder | undefined)?.close();
+    pass.close();
+    stream.unpipe(readAhead);
+    readAhead.destroy();
     stream.destroy();
+  }
+}
+
+/** The state of one pass: the decoder is chosen once the first bytes are in. */
+class LayerPass {
+  readonly message: string;
+  compression: Compression = 'none';
+  private readonly entries: TarEntry[] = [];
+  private readonly parser: TarStreamParser;
+  private readonly guard: ExpansionGuard;
+  private readonly progress: ProgressReporter;
+  private readonly hash: Hash | undefined;
+  private decoder: PassDecoder | undefined;
+  private head: Buffer[] = [];
+  private headLength = 0;
+  private compressed = 0;
+  private lastYield = Date.now();
+
+  constructor(private readonly options: ScanOptions) {
+    this.message = `Indexing layer ${shortDigest(options.digest)}`;
+    this.parser = new TarStreamParser({ onEntry: (entry) => void this.entries.push(entry) }, { maxEntries: options.limits.maxEntries });
+    this.guard = new ExpansionGuard(options.limits);
+    this.progress = throttledProgress(options.progress);
+    this.hash = options.verifyDigest === true ? createDigestHash(parseDigest(options.digest).algorithm) : undefined;
+  }
+
+  async push(chunk: Buffer): Promise<void> {
+    this.compressed += chunk.length;
+    this.hash?.update(chunk);
+    let decoder = this.decoder;
+    if (decoder === undefined) {
+      this.head.push(chunk);
+      this.headLength += chunk.length;
+      if (this.headLength < MAGIC_BYTES_NEEDED) return;
+      chunk = this.takeHead();
+      decoder = this.start(chunk);
+    }
+    for (let offset = 0; offset < chunk.length; offset += SLICE) {
+      decoder.push(chunk.subarray(offset, offset + SLICE));
+      if (Date.now() - this.lastYield >= YIELD_AFTER_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        throwIfCancelled(this.options.signal, this.message);
+        this.lastYield = Date.now();
+      }
+    }
+    this.progress({ message: this.message, done: this.compressed, total: this.options.size });
+  }
+
+  finish(): ScannedLayer {
+    let decoder = this.decoder;
+    if (decoder === undefined) {
+      const rest = this.takeHead(); // fewer bytes than a magic number: a tiny (or empty) blob
+      decoder = this.start(rest);
+      if (rest.length > 0) decoder.push(rest);
+    }
+    decoder.end();
+    this.parser.end();
+    if (this.hash !== undefined) {
+      const actual = `${parseDigest(this.options.digest).algorithm}:${this.hash.digest('hex')}`;
+      if (actual !== this.options.digest) throw new ImageError('digest-mismatch', `the layer's bytes hash to ${actual}, not to its digest`);
+    }
+    this.progress({ message: this.message, done: this.compressed, total: this.compressed });
+    return {
+      compression: this.compression,
+      compressedSize: this.compressed,
+      uncompressedSize: this.parser.bytesSeen,
+      entries: this.entries,
+      checkpoints: decoder.checkpoints(),
+      stats: decoder.stats,
+    };
+  }
+
+  close(): void {
+    this.decoder?.close();
+  }
+
+  private takeHead(): Buffer {
+    const head = Buffer.concat(this.head, this.headLength);
+    this.head = [];
+    this.headLength = 0;
+    return head;
+  }
+
+  private start(head: Buffer): PassDecoder {
+    this.compression = detectCompression(head);
+    const sink = (chunk: Buffer) => {
+      this.guard.check(this.parser.bytesSeen + chunk.length, this.compressed);
+      this.parser.push(chunk);
+    };
+    this.decoder = createPassDecoder(this.compression, sink, this.options.span);
+    return this.decoder;
   }
 }
 

@@ -32,6 +32,11 @@ export interface LayerStoreOptions {
   memoryEntries?: number;
   /** Disk budget for index files (default 2 GiB); least recently used files go first. */
   diskBytes?: number;
+  /**
+   * Hash the layer while indexing and refuse it if it does not match its digest (costs ~1 s per
+   * 500 MB). Off by default: sources hand out content-addressed blobs, and "Verify" checks them.
+   */
+  verifyDigest?: boolean;
   /** Told about problems that do not fail the operation (an index file that cannot be written). */
   onWarning?: (message: string) => void;
 }
@@ -138,18 +143,19 @@ export class LayerStore implements LayerReader {
 
   private async build(source: ImageSource, layer: Descriptor, signal: AbortSignal, progress: ProgressReporter): Promise<StoredLayer> {
     const digest = layer.digest;
-    const fromDisk = await this.disk?.load(digest);
-    if (fromDisk !== undefined && (layer.size === undefined || layer.size <= 0 || fromDisk.index.compressedSize === layer.size)) {
-      this.counters.diskHits++;
-      this.remember(digest, fromDisk);
-      return fromDisk;
-    }
     let scanned: ScannedLayer;
     try {
-      const size = layer.size > 0 ? layer.size : (await source.stat(digest, { signal }))?.size;
+      // The blob's real size (never its content): a cached index of other bytes is not used.
+      const size = (await source.stat(digest, { signal }))?.size ?? (layer.size > 0 ? layer.size : undefined);
+      const fromDisk = await this.disk?.load(digest);
+      if (fromDisk !== undefined && (size === undefined || fromDisk.index.compressedSize === size)) {
+        this.counters.diskHits++;
+        this.remember(digest, fromDisk);
+        return fromDisk;
+      }
       const stream = await source.open(digest, undefined, { signal });
       this.counters.scans++;
-      scanned = await scanLayer(stream, { digest, size, limits: this.limits, span: this.span, signal, progress });
+      scanned = await scanLayer(stream, { digest, size, limits: this.limits, span: this.span, signal, progress, verifyDigest: this.options.verifyDigest === true });
     } catch (error) {
       throw withLayerContext(error, source, digest, signal);
     }
