@@ -52,6 +52,11 @@ describe('registry: API behaviours against fake registries', function () {
     work.remove();
   });
 
+  it('says when a host does not serve the registry API', async () => {
+    const server = await start([]);
+    await assert.rejects(client().ping(server.host), (error: unknown) => isImageError(error, 'network') && /answered HTTP 404: this host does not serve the registry API/.test(error.message));
+  });
+
   it('reads the referrers API across Link pages and filters when the registry did not', async () => {
     const pages = [[referrer('a', 'application/spdx+json'), referrer('b', 'application/vnd.dev.cosign.artifact.sig.v1+json')], [referrer('c', 'application/spdx+json')]];
     const server = await start([

@@ -161,6 +161,13 @@ describe('registry: Docker token authentication (real registry, JWT issuer in th
     assert.equal(tokens.requests.length, 1);
   });
 
+  it('pings: the registry asks for a Bearer token from the test issuer', async () => {
+    const result = await new RegistryClient({ credentials: noCredentials }).ping(proxy.host);
+    assert.equal(result.status, 401);
+    assert.deepEqual(result.challenges, [{ scheme: 'bearer', params: { realm: tokens.realm, service: tokens.service } }]);
+    assert.equal(tokens.requests.length, 0, 'a ping does not authenticate');
+  });
+
   it('asks for a token per scope and keeps each', async () => {
     const client = new RegistryClient({ credentials: dockerConfig(work.path, proxy.host, 'alice', PASSWORD) });
     for (let round = 0; round < 2; round++) {

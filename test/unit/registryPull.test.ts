@@ -151,6 +151,11 @@ describe('registry: pulling from a real registry (anonymous HTTP)', function () 
     }
   });
 
+  it('pings: the registry speaks the v2 API, openly', async () => {
+    const result = await new RegistryClient({ credentials: async () => undefined }).ping(proxy.host);
+    assert.deepEqual([result.origin, result.status, result.apiVersion, result.challenges], [`http://${proxy.host}`, 200, 'registry/2.0', []]);
+  });
+
   it('lists tags (distribution 2.8 answers them in one page; Link pages are tested against a fake server)', async () => {
     const client = new RegistryClient({ credentials: async () => undefined });
     const tags = await client.listTags({ registry: proxy.host, repository: 'app' }, { pageSize: 1 });
@@ -180,7 +185,8 @@ describe('registry: pulling from a real registry (anonymous HTTP)', function () 
   });
 
   it('reports a missing tag or repository as not-found, naming the reference', async () => {
-    await assert.rejects(openSource(`${registry.host}/multi:nope`, { registry: { cache: false } }), (error: unknown) => isImageError(error, 'not-found') && error.message.includes(`${registry.host}/multi:nope`) && /MANIFEST_UNKNOWN/.test(error.message));
+    await assert.rejects(openSource(`${registry.host}/multi:nope`, { registry: { cache: false } }), (error: unknown) => isImageError(error, 'not-found') && error.message.startsWith(`${registry.host}/multi:nope: manifest nope: not found`) && /MANIFEST_UNKNOWN/.test(error.message) && /there is no file or directory ".*", so it was read as a registry reference/.test(error.message));
+    await assert.rejects(openSource(`docker://${registry.host}/multi:nope`, { registry: { cache: false } }), (error: unknown) => isImageError(error, 'not-found') && !/read as a registry reference/.test(error.message), 'docker:// says what it is');
     await assert.rejects(openSource(`${registry.host}/nothing/here:1`, { registry: { cache: false } }), (error: unknown) => isImageError(error, 'not-found'));
     await assert.rejects(openSource('./missing-archive.tar'), (error: unknown) => isImageError(error, 'not-found') && /no such file/.test(error.message), 'a file name is not sent to a registry');
   });

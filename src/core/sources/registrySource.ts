@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import type { OperationOptions } from '../cancellation';
-import { isImageError } from '../errors';
+import { ImageError, isImageError } from '../errors';
 import type { Descriptor } from '../model/descriptor';
 import { parseImageDocument } from '../model/manifest';
 import { isIndexMediaType, isManifestMediaType } from '../model/mediaTypes';
@@ -30,6 +30,22 @@ export function looksLikeRegistryReference(spec: string): boolean {
   if (spec.startsWith('.') || path.isAbsolute(spec) || spec.includes('\\')) return false;
   if (/\.(?:tar|tgz|gz|zst|zstd|json|bin)$/i.test(spec)) return false;
   return isReference(spec);
+}
+
+/**
+ * Opens a registry reference; every error names the reference, and when the spec was taken for
+ * a reference only because no such path exists (`implicit`), the message says so.
+ */
+export async function openRegistryReference(spec: string, options: RegistrySourceOptions = {}, operation: OperationOptions = {}, implicit = false): Promise<RegistrySource> {
+  try {
+    return await RegistrySource.open(spec, options, operation);
+  } catch (error) {
+    if (!(error instanceof ImageError) || error.code === 'cancelled' || error.code === 'invalid-reference') throw error;
+    const where = [error.source, error.subject].filter((part) => part !== undefined && part !== '').join(': ');
+    const bare = where !== '' && error.message.startsWith(`${where}: `) ? error.message.slice(where.length + 2) : error.message;
+    const hint = implicit ? ` (there is no file or directory "${spec}", so it was read as a registry reference)` : '';
+    throw new ImageError(error.code, `${bare}${hint}`, { source: error.source ?? formatReference(parseReference(stripTransport(spec))), subject: error.subject, cause: error });
+  }
 }
 
 /**
