@@ -120,6 +120,27 @@ describe('layers: LayerStore', function () {
       assert.ok(results[0] === results[1] && results[1] === results[2]);
     });
 
+    it('still answers when the cache directory cannot be written, and says why', async () => {
+      const blocker = path.join(cacheDir, 'a-file');
+      writeFileSync(blocker, 'not a directory');
+      const warnings: string[] = [];
+      const source = new MemorySource();
+      const layer = source.add(zlib.gzipSync(makeMixedTar(18, 100_000)));
+      const store = new LayerStore({ cacheDirectory: path.join(blocker, 'layers'), onWarning: (message) => warnings.push(message) });
+      assert.ok((await store.index(source, layer)).entries.length > 0);
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0], new RegExp(`could not write the index of layer ${layer.digest}`));
+    });
+
+    it('indexes an empty blob and a bare end-of-archive as layers without entries', async () => {
+      const source = new MemorySource();
+      const store = new LayerStore({ cacheDirectory: cacheDir });
+      for (const bytes of [Buffer.alloc(0), Buffer.alloc(1024), zlib.gzipSync(Buffer.alloc(10240))]) {
+        const index = await store.index(source, source.add(bytes));
+        assert.deepEqual(index.entries, []);
+      }
+    });
+
     it('refuses a digest that is not algorithm:hex before it becomes a path', async () => {
       const store = new LayerStore({ cacheDirectory: cacheDir });
       await assert.rejects(store.index(new MemorySource(), { mediaType: 'x', digest: 'sha256:../../etc/passwd', size: 1 }), (error: unknown) => expectImageError(error, 'invalid-digest', /not a valid digest/));
@@ -229,6 +250,22 @@ describe('layers: LayerStore', function () {
       await assert.rejects(store.index(source, badTar), (error: unknown) => expectImageError(error, 'corrupt', new RegExp(`${badTar.digest}: tar header at offset ${victim} has a bad checksum`)));
       const xz = source.add(Buffer.from('fd377a585a000004e6d6b446', 'hex'));
       await assert.rejects(store.index(source, xz), (error: unknown) => expectImageError(error, 'unsupported', /xz-compressed/));
+    });
+
+    it('with verifyDigest, refuses bytes that do not hash to the layer digest', async () => {
+      const source = new MemorySource('image.tar');
+      const bytes = zlib.gzipSync(makeMixedTar(19, 100_000));
+      const wrong = `sha256:${'3'.repeat(64)}`;
+      source.put(wrong, bytes);
+      const store = new LayerStore({ cacheDirectory: cacheDir, verifyDigest: true });
+      await assert.rejects(store.index(source, { mediaType: 'x', digest: wrong, size: bytes.length }), (error: unknown) => expectImageError(error, 'digest-mismatch', /hash to sha256:[0-9a-f]{64}, not to its digest/));
+      assert.ok((await store.index(source, source.add(bytes))).entries.length > 0, 'the right digest passes');
+      assert.equal(readdirSync(cacheDir).length, 1, 'only the verified layer was cached');
+    });
+
+    it('says a blob of a few bytes with a gzip magic is cut', async () => {
+      const source = new MemorySource();
+      await assert.rejects(new LayerStore().index(source, source.add(Buffer.from([0x1f, 0x8b, 8]))), (error: unknown) => expectImageError(error, 'truncated', /inside the header of gzip member 1/));
     });
 
     it('reports the damaged layer of corrupt-layer.tar', async function () {

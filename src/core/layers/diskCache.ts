@@ -12,6 +12,7 @@ import { decodeLayerIndex, encodeLayerIndex, type StoredLayer } from './indexCod
 
 const SUFFIX = '.cie-layer-index';
 const TEMP_SUFFIX = '.tmp';
+const STALE_TEMP_MS = 60 * 60 * 1000;
 
 export class LayerIndexDiskCache {
   constructor(
@@ -61,9 +62,16 @@ export class LayerIndexDiskCache {
     return bytes.length;
   }
 
-  /** Deletes least recently used index files until the directory fits the budget. */
+  /** Deletes least recently used index files until the directory fits the budget, and stale temporary files. */
   private async trim(keep: string): Promise<void> {
-    const names = (await fs.readdir(this.directory)).filter((name) => name.endsWith(SUFFIX));
+    const all = await fs.readdir(this.directory);
+    for (const name of all.filter((entry) => entry.endsWith(TEMP_SUFFIX) && entry.includes(SUFFIX))) {
+      const file = path.join(this.directory, name);
+      const stats = await fs.stat(file).catch(() => undefined);
+      // A writer that died mid-write left it; a live one renames within seconds.
+      if (stats !== undefined && Date.now() - stats.mtimeMs > STALE_TEMP_MS) await fs.rm(file, { force: true });
+    }
+    const names = all.filter((name) => name.endsWith(SUFFIX));
     const files = await Promise.all(
       names.map(async (name) => {
         const file = path.join(this.directory, name);

@@ -11,7 +11,7 @@ export interface LayerLimits {
   ratioGraceBytes?: number;
   /** Largest uncompressed size of one layer. */
   maxUncompressedBytes?: number;
-  /** Most tar entries one layer may hold. */
+  /** Most tar entries one layer may hold (each costs ~300 bytes of memory while its index is loaded). */
   maxEntries?: number;
 }
 
@@ -19,7 +19,7 @@ export const DEFAULT_LAYER_LIMITS: Required<LayerLimits> = {
   maxCompressionRatio: 1000,
   ratioGraceBytes: 64 * 1024 * 1024,
   maxUncompressedBytes: 64 * 1024 * 1024 * 1024,
-  maxEntries: 2_000_000,
+  maxEntries: 1_000_000,
 };
 
 export function resolveLayerLimits(limits: LayerLimits = {}): Required<LayerLimits> {

@@ -35,7 +35,7 @@ class NativeEngine implements FrameEngine {
       this.codec.step(CONTINUE, chunk, position, end - position, this.out, 0, this.out.length);
       position += this.codec.consumed;
       if (this.codec.produced > 0) this.sink(this.out.subarray(0, this.codec.produced));
-      else if (this.codec.consumed === 0) break;
+      else if (this.codec.consumed === 0) throw new Error(`the decoder took none of the ${end - position} bytes it was given`);
     }
   }
 
