@@ -134,6 +134,7 @@ describe('registry: pulling from a real registry (anonymous HTTP)', function () 
     assert.deepEqual(part, whole.subarray(10, 60));
     assert.deepEqual(seen(proxy), [`GET /v2/app/blobs/${other.digest}`]);
     assert.equal(proxy.requests[0].headers.range, 'bytes=10-59');
+    assert.equal(proxy.requests[0].headers['accept-encoding'], 'identity', 'blob bytes are hashed as stored: no transfer compression');
     assert.equal(proxy.requests[0].status, 206);
     assert.deepEqual(await collect(await source.open(other.digest, { start: 7, end: 7 })), Buffer.alloc(0));
   });

@@ -70,7 +70,9 @@ export async function openBlob(transport: RegistryTransport, repository: Reposit
     await blob.sink?.abort();
     return Readable.from([]);
   }
-  const headers: Record<string, string> = range ? { Range: `bytes=${range.start}-${range.end - 1}` } : {};
+  // identity: a storage backend that gzips on the fly would make fetch decode the bytes we hash.
+  const headers: Record<string, string> = { 'Accept-Encoding': 'identity' };
+  if (range) headers.Range = `bytes=${range.start}-${range.end - 1}`;
   const response = await transport.send({ method: 'GET', registry: repository.registry, repository: repository.repository, path: blobPath(repository, digest), headers }, options).catch(async (error: unknown) => {
     await blob.sink?.abort();
     throw error;
