@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LayerStore } from './core/layers/layerStore';
 import { ImageFilesystems } from './vscode/imageFilesystems';
+import { RegistryAccess } from './vscode/registryAccess';
 import { createApi, type ContainerImageExplorerApi } from './vscode/api';
 import { registerCommands } from './vscode/commands';
 import { DigestDefinitionProvider } from './vscode/digestDefinition';
@@ -19,7 +20,8 @@ export type { ContainerImageExplorerApi } from './vscode/api';
 /** Composition root: creates the model and registers each contribution; no logic of its own. */
 export function activate(context: vscode.ExtensionContext): ContainerImageExplorerApi {
   const log = new Log();
-  const sources = new SourceManager();
+  const registry = new RegistryAccess(context);
+  const sources = new SourceManager(() => registry.openOptions());
   const layers = new LayerStore({ cacheDirectory: path.join(context.globalStorageUri.fsPath, 'layers'), onWarning: (message) => log.info(message) });
   const filesystems = new ImageFilesystems(layers);
   const tree = new ImageTreeProvider(sources, filesystems);
@@ -33,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): ContainerImageExplor
     DigestLinkProvider.register(sources),
     DigestHoverProvider.register(sources),
     DigestDefinitionProvider.register(sources),
-    ...registerCommands(sources, log, tree, view, filesystems),
+    ...registerCommands(sources, log, tree, view, filesystems, registry),
   );
   void openOnStartup(sources, log);
   return createApi(sources, tree);

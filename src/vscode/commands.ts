@@ -8,6 +8,7 @@ import { toOperation } from './cancellation';
 import { blobTitle } from './documentTitles';
 import { fromImageUri, toImageUri } from './imageUri';
 import { saveStream } from './saveStream';
+import { normaliseReference, type RegistryAccess } from './registryAccess';
 import { findFileInImage } from './findFile';
 import { saveDirectory } from './saveFiles';
 import { FileItem } from './tree/fileItem';
@@ -23,7 +24,7 @@ import type { TreeNode } from './tree/treeNode';
 const ARCHIVE_FILTERS = { 'Image archives': ['tar', 'gz', 'tgz', 'zst', 'zstd'], 'All files': ['*'] };
 
 /** Registers every command of the extension; each is a small function over the source manager. */
-export function registerCommands(sources: SourceManager, log: Log, tree: ImageTreeProvider, view: vscode.TreeView<TreeNode>, filesystems: ImageFilesystems): vscode.Disposable[] {
+export function registerCommands(sources: SourceManager, log: Log, tree: ImageTreeProvider, view: vscode.TreeView<TreeNode>, filesystems: ImageFilesystems, registry: RegistryAccess): vscode.Disposable[] {
   const mountAll = async (uris: readonly vscode.Uri[] | undefined) => {
     for (const uri of uris ?? []) await mountWithProgress(sources, log, uri.fsPath);
   };
@@ -39,9 +40,15 @@ export function registerCommands(sources: SourceManager, log: Log, tree: ImageTr
   const handlers: Record<string, (...args: never[]) => unknown> = {
     openArchive: async () => mountAll(await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Open Image Archive', filters: ARCHIVE_FILTERS, title: 'Open Image Archive' })),
     openLayout: async () => mountAll(await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: true, openLabel: 'Open OCI Layout', title: 'Open OCI Layout Folder' })),
-    openRemote: async () => {
-      const reference = await vscode.window.showInputBox({ title: 'Open Remote Image', prompt: 'An image reference, e.g. alpine:3.20 or ghcr.io/org/app@sha256:…', ignoreFocusOut: true });
-      if (reference) await vscode.window.showWarningMessage(`Registry images are not supported by this version yet; "${reference}" was not opened.`);
+    openRemote: async (given?: string) => {
+      const reference = given ?? (await askForReference(registry));
+      if (!reference) return;
+      const normalised = normaliseReference(reference);
+      if ('error' in normalised) return log.showError(`"${reference}" is not an image reference`, normalised.error);
+      const mounted = await mountWithProgress(sources, log, normalised.spec, {
+        onUnauthorized: async () => (await registry.signIn(normalised.registry)) && vscode.commands.executeCommand('containerImageExplorer.openRemote', reference),
+      });
+      if (mounted) await registry.remember(reference);
     },
     openInExplorer: async (uri?: vscode.Uri, selected?: vscode.Uri[]) => mountAll(selected?.length ? selected : uri ? [uri] : undefined),
     refresh: async () => {
@@ -180,4 +187,24 @@ async function saveFileRow(row: FileItem, filesystems: ImageFilesystems): Promis
     await saveStream(data, target.fsPath, resolved.entry.size, operation);
   });
   void vscode.window.showInformationMessage(`Saved /${file.path} to ${target.fsPath}.`);
+}
+
+/** An input box with validation, offering recent references first. */
+async function askForReference(registry: RegistryAccess): Promise<string | undefined> {
+  const recent = registry.recent();
+  if (recent.length > 0) {
+    const typeNew = '$(edit) Type a reference…';
+    const choice = await vscode.window.showQuickPick([typeNew, ...recent], { title: 'Open Remote Image', placeHolder: 'A recent reference, or type a new one' });
+    if (choice === undefined) return undefined;
+    if (choice !== typeNew) return choice;
+  }
+  return vscode.window.showInputBox({
+    title: 'Open Remote Image',
+    prompt: 'An image reference: alpine:3.20, ghcr.io/org/app@sha256:…, localhost:5000/x',
+    ignoreFocusOut: true,
+    validateInput: (value) => (value.trim() === '' ? undefined : (() => {
+      const result = normaliseReference(value);
+      return 'error' in result ? result.error : undefined;
+    })()),
+  });
 }

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isImageError } from '../core/errors';
+import { describeError, isImageError } from '../core/errors';
 import { toOperation } from './cancellation';
 import type { Log } from './log';
 import { IMAGES_VIEW_ID } from './tree/imageTreeProvider';
@@ -10,8 +10,8 @@ import type { MountedSource, SourceManager } from './sourceManager';
  * Mounts a source with a cancellable progress notification; failures become a notification that
  * names the problem (with "Show Log"), never an exception that escapes a command.
  */
-export async function mountWithProgress(sources: SourceManager, log: Log, spec: string): Promise<MountedSource | undefined> {
-  const name = path.basename(spec);
+export async function mountWithProgress(sources: SourceManager, log: Log, spec: string, actions: { onUnauthorized?: () => Promise<unknown> } = {}): Promise<MountedSource | undefined> {
+  const name = spec.startsWith('docker://') ? spec.slice('docker://'.length) : path.basename(spec);
   try {
     const mounted = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Opening ${name}`, cancellable: true },
@@ -29,7 +29,12 @@ export async function mountWithProgress(sources: SourceManager, log: Log, spec: 
     return mounted;
   } catch (error) {
     if (isImageError(error, 'cancelled')) log.info(`Opening ${spec} was cancelled`);
-    else await log.showError(`Cannot open ${name}`, error);
+    else if (isImageError(error, 'unauthorized') && actions.onUnauthorized) {
+      log.error(`Cannot open ${name}`, error);
+      const choice = await vscode.window.showErrorMessage(`Cannot open ${name}: ${describeError(error)}`, 'Sign In…', 'Show Log');
+      if (choice === 'Sign In…') await actions.onUnauthorized();
+      else if (choice === 'Show Log') log.channel.show(true);
+    } else await log.showError(`Cannot open ${name}`, error);
     return undefined;
   }
 }

@@ -4,7 +4,7 @@ import type { OperationOptions } from '../core/cancellation';
 import { buildImageGraph, type GraphNode, type ImageGraph } from '../core/model/imageGraph';
 import { DigestCatalog } from '../core/model/digestCatalog';
 import type { ImageSource } from '../core/sources/imageSource';
-import { openSource, splitSourcePrefix } from '../core/sources/openSource';
+import { openSource, splitSourcePrefix, type OpenSourceOptions } from '../core/sources/openSource';
 
 /** A source the user opened, with its graph read once. */
 export interface MountedSource {
@@ -20,6 +20,7 @@ export interface MountedSource {
 
 /** Normalises what a user typed or picked into the spec used in URIs: absolute path, prefix kept. */
 export function normalizeSpec(spec: string): string {
+  if (spec.startsWith('docker://')) return spec.trim();
   const { prefix, location } = splitSourcePrefix(spec.trim());
   const absolute = path.resolve(location);
   return prefix ? `${prefix}:${absolute}` : absolute;
@@ -35,6 +36,9 @@ export class SourceManager implements vscode.Disposable {
   private readonly pending = new Map<string, Promise<MountedSource>>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
+
+  /** `openOptions` adds what opening needs beyond the spec (registry client, cache, credentials). */
+  constructor(private readonly openOptions: () => OpenSourceOptions = () => ({})) {}
 
   list(): MountedSource[] {
     return [...this.mounted.values()];
@@ -58,12 +62,12 @@ export class SourceManager implements vscode.Disposable {
   }
 
   private async open(spec: string, options: OperationOptions): Promise<MountedSource> {
-    const source = await openSource(spec, options);
+    const source = await openSource(spec, { ...this.openOptions(), ...options });
     try {
       const graph = await buildImageGraph(source, options);
       const mounted: MountedSource = {
         spec,
-        label: path.basename(splitSourcePrefix(spec).location),
+        label: spec.startsWith('docker://') ? spec.slice('docker://'.length) : path.basename(splitSourcePrefix(spec).location),
         source,
         graph,
         nodes: new Map(graph.nodes.map((node) => [node.digest, node])),

@@ -25,7 +25,7 @@ export class SourceItem implements TreeNode {
     item.id = this.id;
     item.description = [this.mounted.graph.source.format, this.sizeOnDisk !== undefined ? humanSize(this.sizeOnDisk) : undefined].filter(Boolean).join(' · ');
     item.tooltip = new vscode.MarkdownString(`**${this.mounted.label}**\n\n\`${this.mounted.spec}\`\n\n${this.mounted.graph.source.format} · ${this.mounted.graph.nodes.length} descriptors`);
-    item.iconPath = new vscode.ThemeIcon(this.mounted.source.kind === 'oci-layout' || this.mounted.source.kind === 'dir' ? 'folder-library' : 'file-zip');
+    item.iconPath = new vscode.ThemeIcon(this.mounted.source.kind === 'registry' ? 'cloud' : this.mounted.source.kind === 'oci-layout' || this.mounted.source.kind === 'dir' ? 'folder-library' : 'file-zip');
     item.contextValue = `source ${this.mounted.source.kind}`;
     return item;
   }
