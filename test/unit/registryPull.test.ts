@@ -120,6 +120,7 @@ describe('registry: pulling from a real registry (anonymous HTTP)', function () 
     assert.equal(sha256(one), big.digest);
     assert.deepEqual(two, one);
     assert.deepEqual(seen(proxy), [`GET /v2/app/blobs/${big.digest}`], 'two concurrent readers, one download');
+    assert.equal(proxy.requests[0].headers['accept-encoding'], 'identity', 'blob bytes are hashed as stored: no transfer compression');
     proxy.reset();
     assert.deepEqual(await collect(await source.open(big.digest, { start: 100, end: 5000 })), one.subarray(100, 5000));
     assert.deepEqual(seen(proxy), [], 'a range of a cached blob is read from the cache');
