@@ -114,6 +114,15 @@ describe('registry: verifying reader', () => {
     assert.equal(await cache.stat(expected), undefined);
   });
 
+  it('keeps reading when the cache cannot write (disk full), and drops the partial file', async () => {
+    const text = 'content that the cache fails to keep';
+    let aborted = 0;
+    const sink = { write: async () => Promise.reject(new Error('ENOSPC')), commit: async () => assert.fail('not committed'), abort: async () => void aborted++ };
+    const out = await collect(chunks(text).pipe(new VerifyingReader({ digest: digestOf(text), source: 't', sink })));
+    assert.equal(out.toString(), text);
+    assert.equal(aborted, 1);
+  });
+
   it('fails a short or long blob on its size', async () => {
     const text = 'twelve bytes';
     await assert.rejects(collect(chunks(text).pipe(new VerifyingReader({ digest: digestOf(text), size: 13, source: 't' }))), (error: unknown) => isImageError(error, 'size-mismatch') && /ended after 12 of the 13/.test(error.message));

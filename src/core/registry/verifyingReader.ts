@@ -30,12 +30,14 @@ export class VerifyingReader extends Transform {
   private readonly expectedDigest: string;
   private received = 0;
   private settled = false;
+  private sink: BlobSink | undefined;
 
   constructor(private readonly options: VerifyingReaderOptions) {
     super();
     const { algorithm } = parseDigest(options.digest, { source: options.source });
     this.hash = createDigestHash(algorithm);
     this.expectedDigest = options.digest;
+    this.sink = options.sink;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -45,13 +47,18 @@ export class VerifyingReader extends Transform {
       return;
     }
     this.hash.update(chunk);
-    if (!this.options.sink) {
+    const sink = this.sink;
+    if (!sink) {
       callback(null, chunk);
       return;
     }
-    this.options.sink.write(chunk).then(
+    sink.write(chunk).then(
       () => callback(null, chunk),
-      (error: unknown) => callback(error as Error),
+      () => {
+        // A cache that cannot keep the blob (disk full) does not fail the read: stop caching.
+        this.sink = undefined;
+        sink.abort().finally(() => callback(null, chunk));
+      },
     );
   }
 
@@ -67,20 +74,20 @@ export class VerifyingReader extends Transform {
       return;
     }
     this.settled = true;
-    if (!this.options.sink) {
+    if (!this.sink) {
       callback();
       return;
     }
-    this.options.sink.commit().then(
+    this.sink.commit().then(
       () => callback(),
       () => callback(), // a cache that cannot keep the blob does not fail the read
     );
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (!this.settled && this.options.sink) {
+    if (!this.settled && this.sink) {
       this.settled = true;
-      this.options.sink.abort().then(
+      this.sink.abort().then(
         () => callback(error),
         () => callback(error),
       );
