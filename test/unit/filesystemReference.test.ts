@@ -70,6 +70,8 @@ function snapshotDirectory(root: string): Snapshot {
 /** Our merged view, every regular file (hard links through their target) read through the layer reader. */
 async function snapshotMerged(image: ImageLayers, merged: MergedFilesystem): Promise<Snapshot> {
   const snapshot: Snapshot = new Map();
+  // Hard links share data: hash each layer entry once (dive's image has 392 links to one 1 MB file).
+  const hashes = new Map<string, string>();
   for (const node of merged.tree.walk(merged.tree.root)) {
     if (node === merged.tree.root) continue;
     const type = nodeType(node);
@@ -77,9 +79,15 @@ async function snapshotMerged(image: ImageLayers, merged: MergedFilesystem): Pro
     else if (type === 'symlink') snapshot.set(node.path, { type, linkname: node.entry?.linkname });
     else if (type === 'file' || type === 'hardlink' || type === 'contiguous') {
       const { file, data } = await openFile(image, merged, node.path);
-      const chunks: Buffer[] = [];
-      for await (const chunk of data) chunks.push(chunk as Buffer);
-      snapshot.set(node.path, { type: 'file', size: file.entry.size, sha256: sha256(Buffer.concat(chunks)) });
+      const key = `${file.layer}:${file.entry.dataOffset}`;
+      let hash = hashes.get(key);
+      if (hash === undefined) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of data) chunks.push(chunk as Buffer);
+        hash = sha256(Buffer.concat(chunks));
+        hashes.set(key, hash);
+      } else data.destroy();
+      snapshot.set(node.path, { type: 'file', size: file.entry.size, sha256: hash });
     }
   }
   return snapshot;
