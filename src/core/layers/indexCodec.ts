@@ -119,12 +119,12 @@ export function encodeLayerIndex(layer: StoredLayer): Buffer {
     f64[index] = entry.size;
     f64[count + index] = entry.dataOffset;
     f64[2 * count + index] = entry.mtime;
-    const extra: Extras = {};
+    let extra: Extras | undefined;
     const gap = entry.dataOffset - entry.headerOffset;
-    u32[index] = fitsU32(entry.mode) ? entry.mode : ((extra.mode = entry.mode), 0);
-    u32[count + index] = fitsU32(entry.uid) ? entry.uid : ((extra.uid = entry.uid), 0);
-    u32[2 * count + index] = fitsU32(entry.gid) ? entry.gid : ((extra.gid = entry.gid), 0);
-    u32[3 * count + index] = fitsU32(gap) ? gap : ((extra.headerOffset = entry.headerOffset), 0);
+    u32[index] = fitsU32(entry.mode) ? entry.mode : (((extra ??= {}).mode = entry.mode), 0);
+    u32[count + index] = fitsU32(entry.uid) ? entry.uid : (((extra ??= {}).uid = entry.uid), 0);
+    u32[2 * count + index] = fitsU32(entry.gid) ? entry.gid : (((extra ??= {}).gid = entry.gid), 0);
+    u32[3 * count + index] = fitsU32(gap) ? gap : (((extra ??= {}).headerOffset = entry.headerOffset), 0);
     u32[4 * count + index] = entry.path.length;
     u32[5 * count + index] = entry.linkname.length;
     u32[6 * count + index] = nameIndex(entry.uname);
@@ -132,11 +132,11 @@ export function encodeLayerIndex(layer: StoredLayer): Buffer {
     u16[index] = entry.typeflag === undefined ? NO_TYPEFLAG : entry.typeflag.charCodeAt(0);
     u8[index] = TYPES.indexOf(entry.type);
     strings.push(entry.path, entry.linkname);
-    if (entry.devmajor !== undefined) extra.devmajor = entry.devmajor;
-    if (entry.devminor !== undefined) extra.devminor = entry.devminor;
-    if (entry.pax !== undefined) extra.pax = entry.pax;
-    if (entry.sparse !== undefined) extra.sparse = entry.sparse;
-    if (Object.keys(extra).length > 0) extras.push([index, extra]);
+    if (entry.devmajor !== undefined) (extra ??= {}).devmajor = entry.devmajor;
+    if (entry.devminor !== undefined) (extra ??= {}).devminor = entry.devminor;
+    if (entry.pax !== undefined) (extra ??= {}).pax = entry.pax;
+    if (entry.sparse !== undefined) (extra ??= {}).sparse = entry.sparse;
+    if (extra !== undefined) extras.push([index, extra]);
   }
   const text = strings.join('');
   let stringEncoding: Header['stringEncoding'] = 'utf8';
@@ -219,11 +219,13 @@ function decodeEntries(header: Header, columns: Buffer, stringBytes: Buffer, ext
   const u8 = new Uint8Array(aligned.buffer, aligned.byteOffset + count * 58, count);
   const text = stringBytes.toString(header.stringEncoding);
   const names = header.names;
+  const typeflags = Array.from({ length: 256 }, (_, code) => String.fromCharCode(code));
   const entries: TarEntry[] = new Array(count);
   let position = 0;
   for (let index = 0; index < count; index++) {
     const pathEnd = position + u32[4 * count + index];
-    const linkEnd = pathEnd + u32[5 * count + index];
+    const linkLength = u32[5 * count + index];
+    const linkEnd = pathEnd + linkLength;
     const dataOffset = f64[count + index];
     const uname = u32[6 * count + index];
     const gname = u32[7 * count + index];
@@ -238,14 +240,14 @@ function decodeEntries(header: Header, columns: Buffer, stringBytes: Buffer, ext
       uid: u32[count + index],
       gid: u32[2 * count + index],
       mtime: f64[2 * count + index],
-      linkname: text.slice(pathEnd, linkEnd),
+      linkname: linkLength === 0 ? '' : text.slice(pathEnd, linkEnd),
       uname: uname === NONE ? undefined : names[uname],
       gname: gname === NONE ? undefined : names[gname],
       devmajor: undefined,
       devminor: undefined,
       pax: undefined,
       sparse: undefined,
-      typeflag: typeflag === NO_TYPEFLAG ? undefined : String.fromCharCode(typeflag),
+      typeflag: typeflag === NO_TYPEFLAG ? undefined : typeflag < 256 ? typeflags[typeflag] : String.fromCharCode(typeflag),
     };
     position = linkEnd;
   }
