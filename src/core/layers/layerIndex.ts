@@ -20,13 +20,26 @@ export interface LayerIndex {
   entries: TarEntry[];
 }
 
-/** Reads layers: their index (cached on disk and in memory) and single files via checkpoints. */
+/**
+ * Reads layers: their index (cached on disk and in memory) and single files via checkpoints.
+ * Implemented by LayerStore (layerStore.ts). Errors are ImageErrors naming the source and the
+ * layer digest: 'truncated' / 'corrupt' (with the compressed or tar offset), 'too-large' (a
+ * LayerLimits cap), 'unsupported' (xz, bzip2), 'cancelled'.
+ */
 export interface LayerReader {
-  /** The layer's table of contents; the first call streams the layer once, later ones are cached. */
+  /**
+   * The layer's table of contents; the first call streams the layer once (concurrent calls for
+   * the same digest share that pass), later ones are answered from memory or the index file.
+   * Progress is compressed bytes read of the blob's size.
+   */
   index(source: ImageSource, layer: Descriptor, options?: OperationOptions): Promise<LayerIndex>;
   /**
    * Streams `[start, end)` of an entry's data (the whole entry by default), decompressing at most
-   * one checkpoint span before the data rather than the layer up to it.
+   * one checkpoint span before the data rather than the layer up to it (gzip; a zstd layer is
+   * decoded from the start of the frame that holds the data; uncompressed layers are read as a
+   * direct range). Sparse entries read as their logical content (holes are zeros); entries
+   * without data (directories, links, devices) read as empty: resolve a hard link to its target
+   * entry first.
    */
   readEntry(source: ImageSource, layer: Descriptor, entry: TarEntry, range?: { start: number; end: number }, options?: OperationOptions): Promise<Readable>;
 }

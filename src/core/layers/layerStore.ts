@@ -85,12 +85,11 @@ export class LayerStore implements LayerReader {
     if (pass === undefined) {
       const controller = new AbortController();
       const progress = new Set<ProgressReporter>();
-      const created: SharedPass = { controller, waiters: 0, progress, promise: Promise.resolve() as unknown as Promise<StoredLayer> };
-      created.promise = this.build(source, layer, controller.signal, (update) => progress.forEach((report) => report(update))).finally(() => {
-        if (this.passes.get(digest) === created) this.passes.delete(digest);
+      const promise: Promise<StoredLayer> = this.build(source, layer, controller.signal, (update) => progress.forEach((report) => report(update))).finally(() => {
+        if (this.passes.get(digest)?.promise === promise) this.passes.delete(digest);
       });
-      this.passes.set(digest, created);
-      pass = created;
+      pass = { promise, controller, waiters: 0, progress };
+      this.passes.set(digest, pass);
     }
     return this.wait(pass, digest, source, options);
   }
