@@ -8,6 +8,7 @@
  *   that loads the index file) against decoding from the start;
  * - index file size and load time.
  *   CIE_LAYER_BENCH=1 npx mocha --no-config --require tsx/cjs --timeout 0 test/unit/layerBench.test.ts
+ * (CIE_LAYER_BENCH_ONLY=name,… picks layers; CIE_LAYER_BENCH_ROUNDS sets the rounds, default 5).
  */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import * as os from 'node:os';
@@ -25,6 +26,9 @@ import { FileBlobSource, readAll, temporaryDirectory } from './layerTestHelpers'
 const ENABLED = process.env.CIE_LAYER_BENCH === '1';
 const CORPUS_JSON = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'container-image-explorer', 'bench', 'corpus.json');
 const ROUNDS = Number(process.env.CIE_LAYER_BENCH_ROUNDS ?? 5);
+/** Comma-separated names to measure (manyFilesLayer, bigGzipLayer, bigZstdLayer, manyZstdLayer, CIE_BENCH_GZIP_LAYER); default all. */
+const ONLY = process.env.CIE_LAYER_BENCH_ONLY?.split(',');
+const wanted = (name: string) => ONLY === undefined || ONLY.includes(name);
 
 interface Role {
   digest: string;
@@ -145,7 +149,7 @@ describe('layers: measurements (CIE_LAYER_BENCH=1)', function () {
   it('indexing pass against createGunzip() to nowhere: 200k small files, and a big layer', async function () {
     let ran = false;
     for (const [name, role, file] of [['manyFilesLayer', roles.manyFilesLayer], ['bigGzipLayer', roles.bigGzipLayer], ['CIE_BENCH_GZIP_LAYER', undefined, process.env.CIE_BENCH_GZIP_LAYER]] as const) {
-      const opened = await openRole(role, file);
+      const opened = wanted(name) ? await openRole(role, file) : undefined;
       if (opened === undefined) continue;
       ran = true;
       await passAgainstGunzip(name, opened);
@@ -157,7 +161,7 @@ describe('layers: measurements (CIE_LAYER_BENCH=1)', function () {
   it('reading the last file of a large layer once indexed', async function () {
     let ran = false;
     for (const [name, role, file] of [['CIE_BENCH_GZIP_LAYER', undefined, process.env.CIE_BENCH_GZIP_LAYER], ['bigGzipLayer', roles.bigGzipLayer], ['bigZstdLayer', roles.bigZstdLayer], ['manyZstdLayer', roles.manyZstdLayer]] as const) {
-      const opened = await openRole(role, file);
+      const opened = wanted(name) ? await openRole(role, file) : undefined;
       if (opened === undefined) continue;
       ran = true;
       await readLastFile(name, opened, true);
