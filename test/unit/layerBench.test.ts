@@ -160,7 +160,7 @@ describe('layers: measurements (CIE_LAYER_BENCH=1)', function () {
 
   it('reading the last file of a large layer once indexed', async function () {
     let ran = false;
-    for (const [name, role, file] of [['CIE_BENCH_GZIP_LAYER', undefined, process.env.CIE_BENCH_GZIP_LAYER], ['bigGzipLayer', roles.bigGzipLayer], ['bigZstdLayer', roles.bigZstdLayer], ['manyZstdLayer', roles.manyZstdLayer]] as const) {
+    for (const [name, role, file] of [['CIE_BENCH_GZIP_LAYER', undefined, process.env.CIE_BENCH_GZIP_LAYER], ['bigGzipLayer', roles.bigGzipLayer], ['manyFilesLayer', roles.manyFilesLayer], ['bigZstdLayer', roles.bigZstdLayer], ['manyZstdLayer', roles.manyZstdLayer]] as const) {
       const opened = wanted(name) ? await openRole(role, file) : undefined;
       if (opened === undefined) continue;
       ran = true;

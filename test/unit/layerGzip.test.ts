@@ -65,7 +65,10 @@ function expectError(run: () => void, code: string, pattern: RegExp): void {
   });
 }
 
-/** One gzip member per tar entry (plus the end blocks), as eStargz writes them, and a TOC member. */
+/**
+ * One gzip member per tar entry (the last one with the end-of-archive blocks), as eStargz writes
+ * them, then eStargz's footer: an empty member whose FEXTRA field points at the TOC.
+ */
 function estargzLike(tar: Buffer): Buffer {
   const starts: number[] = [];
   const parser = new TarStreamParser({ onEntry: (entry) => void starts.push(entry.headerOffset) });
@@ -74,6 +77,7 @@ function estargzLike(tar: Buffer): Buffer {
   starts.push(tar.length);
   const members: Buffer[] = [];
   for (let index = 0; index < starts.length - 1; index++) members.push(zlib.gzipSync(tar.subarray(starts[index], starts[index + 1])));
+  members.push(gzipWithAllHeaderFields(Buffer.alloc(0)));
   return Buffer.concat(members);
 }
 
