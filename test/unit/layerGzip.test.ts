@@ -180,6 +180,21 @@ describe('layers: gzip', function () {
       assert.deepEqual([...settledBits].sort(), [0, 1, 2, 3, 4, 5, 6, 7]);
     });
 
+    it('decodes and checkpoints correctly whatever the input chunk size (headers and trailers split anywhere)', () => {
+      const compressed = Buffer.concat([estargzLike(makeMixedTar(3, 150_000)), gzipWithAllHeaderFields(tar.subarray(0, 600_000))]);
+      const reference = runPass(compressed).output;
+      for (const chunkSize of [1, 7, 4096]) {
+        const pass = runPass(compressed, chunkSize);
+        assert.ok(pass.output.equals(reference), `chunk ${chunkSize}`);
+        // A block boundary that falls on the end of a chunk cannot be told from running out of input:
+        // with tiny chunks fewer boundaries become checkpoints, but every one taken must be right.
+        for (const checkpoint of pass.checkpoints) {
+          const length = Math.min(50_000, reference.length - checkpoint.uncompressedOffset);
+          assert.ok(resume(compressed, checkpoint, length).equals(reference.subarray(checkpoint.uncompressedOffset, checkpoint.uncompressedOffset + length)), `chunk ${chunkSize}, ${checkpoint.kind} at ${checkpoint.compressedOffset}`);
+        }
+      }
+    });
+
     it('resumes the last member of a multi-member stream through to its end', () => {
       const compressed = estargzLike(tar);
       const pass = runPass(compressed);
