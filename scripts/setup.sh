@@ -13,7 +13,8 @@ log() { printf '[setup] %s\n' "$*"; }
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 # busybox-static: scripts/make-fixtures.sh copies /bin/busybox into the fixture images.
-APT_PACKAGES=(chromium skopeo umoci libkrb5-dev docker-registry jq zstd pigz build-essential python3 git ca-certificates busybox-static)
+# apache2-utils: htpasswd (bcrypt) for the registry Basic-auth tests.
+APT_PACKAGES=(chromium skopeo umoci libkrb5-dev docker-registry jq zstd pigz build-essential python3 git ca-certificates busybox-static apache2-utils)
 
 install_apt_packages() {
   local missing=() pkg
