@@ -1,18 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import * as vscode from 'vscode';
-import type { ContainerImageExplorerApi, TreeRow } from '../../src/vscode/api';
+import { api, repoRoot } from './support';
+import type { TreeRow } from '../../src/vscode/api';
 
-const repoRoot = path.resolve(__dirname, '../../..');
 const corpus = process.env.CIE_CORPUS ?? path.resolve(repoRoot, '../shared/corpus');
 const attested = path.join(corpus, 'snyk__snyk-docker-plugin/test/fixtures/containerd-archives/busybox-single-arch-with-attestation-manifest.tar');
-
-async function api(): Promise<ContainerImageExplorerApi> {
-  const extension = vscode.extensions.all.find((candidate) => candidate.packageJSON?.name === 'container-image-explorer');
-  assert.ok(extension);
-  return (await extension.activate()) as ContainerImageExplorerApi;
-}
 
 async function findRow(rows: TreeRow[], predicate: (row: TreeRow) => boolean, depth = 4): Promise<TreeRow | undefined> {
   for (const row of rows) {

@@ -4,16 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ContainerImageExplorerApi } from '../../src/extension';
-
-const repoRoot = path.resolve(__dirname, '../../..');
-const sample = path.join(repoRoot, 'sample', 'sample-image.tar');
-
-async function api(): Promise<ContainerImageExplorerApi> {
-  const extension = vscode.extensions.all.find((candidate) => candidate.packageJSON?.name === 'container-image-explorer');
-  assert.ok(extension);
-  return (await extension.activate()) as ContainerImageExplorerApi;
-}
+import { api, sample } from './support';
 
 /** The sample's layers extracted with GNU tar, the independent reading. */
 function extractLayer(layerDigest: string): string {

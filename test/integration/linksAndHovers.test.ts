@@ -1,17 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ContainerImageExplorerApi } from '../../src/extension';
-
-const repoRoot = path.resolve(__dirname, '../../..');
-const sample = path.join(repoRoot, 'sample', 'sample-image.tar');
-
-async function api(): Promise<ContainerImageExplorerApi> {
-  const extension = vscode.extensions.all.find((candidate) => candidate.packageJSON?.name === 'container-image-explorer');
-  assert.ok(extension);
-  return (await extension.activate()) as ContainerImageExplorerApi;
-}
+import { api, sample } from './support';
 
 function hoverText(hovers: vscode.Hover[]): string {
   return hovers.flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value))).join('\n');

@@ -1,20 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ContainerImageExplorerApi } from '../../src/extension';
+import { api, sample } from './support';
 import { openSource } from '../../src/core/sources/openSource';
 import { readBlob } from '../../src/core/sources/readBlob';
-
-/** dist/test/integration/x.js -> the repository root. */
-const repoRoot = path.resolve(__dirname, '../../..');
-const sample = path.join(repoRoot, 'sample', 'sample-image.tar');
-
-async function api(): Promise<ContainerImageExplorerApi> {
-  const extension = vscode.extensions.all.find((candidate) => candidate.packageJSON?.name === 'container-image-explorer');
-  assert.ok(extension, 'the extension is installed in this VS Code');
-  return (await extension.activate()) as ContainerImageExplorerApi;
-}
 
 describe('sources and documents in a real VS Code', function () {
   this.timeout(60_000);
