@@ -7,7 +7,7 @@ import { IMPLIED_DIRECTORY_MODE, nodeType, type FileNode, type PathTree } from '
 import type { FileSystemView } from '../core/filesystem/view';
 import type { CommandContext } from './command';
 import { imageChoice, withImage, withLayer } from './imageSelection';
-import { writeJson, writeOut } from './output';
+import { writeOut } from './output';
 
 /**
  * `ls <source> <layer-digest> [path] [--json]`: the files of one layer (whiteout markers
@@ -38,8 +38,8 @@ export async function lsCommand(context: CommandContext): Promise<number> {
     return withImage(spec, imageChoice(args, 'ls'), operation, async (image) => {
       const merged = await loadMergedFilesystem(image, operation);
       const nodes = selectNodes(merged, merged.tree, path, image.source.location);
-      if (json) await writeJson(nodes.map((node) => mergedEntryJson(node, merged)));
-      else await writeOut(renderListing(nodes, (node) => `${layerLabel(merged, node.layer)}  `));
+      if (json) await writeJsonArray(nodes, (node) => mergedEntryJson(node, merged));
+      else await writeLines(nodes, (node) => listingLine(node, `${layerLabel(merged, node.layer)}  `));
       return 0;
     });
   }
@@ -49,8 +49,8 @@ export async function lsCommand(context: CommandContext): Promise<number> {
   return withLayer(spec, digest, imageChoice(args, 'ls'), operation, async (image, position) => {
     const view = await loadLayerView(image, position, operation);
     const nodes = selectNodes(view, view.tree, path, image.source.location);
-    if (json) await writeJson(nodes.map(entryJson));
-    else await writeOut(renderListing(nodes, () => ''));
+    if (json) await writeJsonArray(nodes, entryJson);
+    else await writeLines(nodes, (node) => listingLine(node, ''));
     return 0;
   });
 }
@@ -78,11 +78,41 @@ export function entryJson(node: FileNode): Record<string, unknown> {
 }
 
 export function mergedEntryJson(node: FileNode, merged: MergedFilesystem): Record<string, unknown> {
-  return {
-    ...entryJson(node),
-    layer: merged.layers[node.layer].digest,
-    history: merged.history(node.path).map((change) => ({ layer: merged.layers[change.layer].digest, change: change.change })),
-  };
+  const json = entryJson(node);
+  json.layer = merged.layers[node.layer].digest;
+  json.history = merged.history(node.path).map((change) => ({ layer: merged.layers[change.layer].digest, change: change.change }));
+  return json;
+}
+
+/** Output is flushed in pieces about this big: a 200k-entry listing never sits in memory as one string. */
+const FLUSH_AT = 1024 * 1024;
+
+/** Writes the text `piece` makes of each item, flushing as it goes. */
+async function writePieces<T>(items: Iterable<T>, piece: (item: T, index: number) => string): Promise<void> {
+  let pending = '';
+  let index = 0;
+  for (const item of items) {
+    pending += piece(item, index++);
+    if (pending.length >= FLUSH_AT) {
+      await writeOut(pending);
+      pending = '';
+    }
+  }
+  if (pending !== '') await writeOut(pending);
+}
+
+async function writeLines<T>(items: Iterable<T>, line: (item: T) => string): Promise<void> {
+  await writePieces(items, (item) => `${line(item)}\n`);
+}
+
+/**
+ * A JSON array with one compact element per line (still one JSON document, and grep-able),
+ * written as it is made.
+ */
+export async function writeJsonArray<T>(items: readonly T[], toJson: (item: T) => unknown): Promise<void> {
+  if (items.length === 0) return writeOut('[]\n');
+  await writePieces(items, (item, index) => `${index === 0 ? '[\n' : ',\n'}  ${JSON.stringify(toJson(item))}`);
+  await writeOut('\n]\n');
 }
 
 function layerLabel(merged: MergedFilesystem, layer: number): string {
@@ -91,17 +121,14 @@ function layerLabel(merged: MergedFilesystem, layer: number): string {
 
 const TYPE_LETTERS: Record<string, string> = { directory: 'd', symlink: 'l', hardlink: 'h', 'character-device': 'c', 'block-device': 'b', fifo: 'p' };
 
-/** `ls -l`/`tar -tv` style: permissions, owner, size, time, [layer,] path, link target. */
-export function renderListing(nodes: readonly FileNode[], prefix: (node: FileNode) => string): string {
-  const lines = nodes.map((node) => {
-    const entry = node.entry;
-    const type = nodeType(node);
-    const size = type === 'character-device' || type === 'block-device' ? `${entry?.devmajor ?? 0},${entry?.devminor ?? 0}` : String(entry?.size ?? 0);
-    const owner = `${entry?.uname || entry?.uid || 0}/${entry?.gname || entry?.gid || 0}`;
-    const link = type === 'symlink' ? ` -> ${entry?.linkname}` : type === 'hardlink' ? ` link to ${entry?.linkname}` : '';
-    return `${TYPE_LETTERS[type] ?? '-'}${permissions(entry?.mode ?? IMPLIED_DIRECTORY_MODE)} ${owner.padEnd(13)} ${size.padStart(10)} ${formatTime(entry?.mtime ?? 0)}  ${prefix(node)}${node.path}${link}`;
-  });
-  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+/** One `ls -l`/`tar -tv` style line: permissions, owner, size, time, [layer,] path, link target. */
+export function listingLine(node: FileNode, prefix: string): string {
+  const entry = node.entry;
+  const type = nodeType(node);
+  const size = type === 'character-device' || type === 'block-device' ? `${entry?.devmajor ?? 0},${entry?.devminor ?? 0}` : String(entry?.size ?? 0);
+  const owner = `${entry?.uname || entry?.uid || 0}/${entry?.gname || entry?.gid || 0}`;
+  const link = type === 'symlink' ? ` -> ${entry?.linkname}` : type === 'hardlink' ? ` link to ${entry?.linkname}` : '';
+  return `${TYPE_LETTERS[type] ?? '-'}${permissions(entry?.mode ?? IMPLIED_DIRECTORY_MODE)} ${owner.padEnd(13)} ${size.padStart(10)} ${formatTime(entry?.mtime ?? 0)}  ${prefix}${node.path}${link}`;
 }
 
 function permissions(mode: number): string {

@@ -8,19 +8,24 @@
  * (`bash scripts/make-fixtures.sh`); corpus: ../shared/corpus. Missing inputs are skipped, saying so.
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash, type Hash } from 'node:crypto';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { Duplex, type Transform } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { imagesOf } from '../../src/cli/imageSelection';
 import { loadMergedFilesystem, openFile, type ImageLayers } from '../../src/core/filesystem/imageFilesystem';
+import { resolveFile } from '../../src/core/filesystem/links';
 import { readImageManifest } from '../../src/core/filesystem/imageManifest';
 import type { MergedFilesystem } from '../../src/core/filesystem/mergedFilesystem';
 import { nodeType } from '../../src/core/filesystem/pathTree';
 import { LayerStore } from '../../src/core/layers/layerStore';
 import { buildImageGraph } from '../../src/core/model/imageGraph';
 import type { ImageSource } from '../../src/core/sources/imageSource';
+import type { TarEntry } from '../../src/core/tar/tarEntry';
+import { parseTarStream } from '../../src/core/tar/tarStreamParser';
 import { openSource } from '../../src/core/sources/openSource';
 import { CORPUS_DIR, entriesOf, FIXTURES_DIR, MemoryImage } from './filesystemHelpers.test';
 
@@ -67,17 +72,63 @@ function snapshotDirectory(root: string): Snapshot {
   return snapshot;
 }
 
-/** Our merged view, every regular file (hard links through their target) read through the layer reader. */
-async function snapshotMerged(image: ImageLayers, merged: MergedFilesystem): Promise<Snapshot> {
+/**
+ * The sha256 of every entry's data, by `layer:dataOffset`, from one streaming pass per layer (for
+ * big images, where reading thousands of files one by one through checkpoints takes long).
+ */
+async function hashLayers(image: ImageLayers): Promise<Map<string, string>> {
+  const hashes = new Map<string, string>();
+  for (const [position, layer] of image.layers.entries()) {
+    let hash: Hash | undefined;
+    let current: TarEntry | undefined;
+    const finish = () => {
+      if (hash !== undefined && current !== undefined) hashes.set(`${position}:${current.dataOffset}`, hash.digest('hex'));
+      hash = undefined;
+    };
+    const raw = await image.source.open(layer.digest);
+    const head = await image.reader.index(image.source, layer);
+    const decoded = head.compression === 'none' ? raw : raw.pipe(head.compression === 'gzip' ? createGunzip() : (spawnDecoder('zstd') as Transform));
+    await parseTarStream(decoded, {
+      onEntry: (entry) => {
+        finish();
+        current = entry;
+        if (entry.type !== 'file' && entry.type !== 'contiguous') return;
+        hash = createHash('sha256');
+        if (entry.size === 0) finish();
+        return 'capture';
+      },
+      onData: (_entry, chunk) => void hash?.update(chunk),
+      onEnd: finish,
+    });
+  }
+  return hashes;
+}
+
+/** `tool -dc` as a transform stream. */
+function spawnDecoder(tool: string): Duplex {
+  const child = spawn(tool, ['-dc'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  return Duplex.from({ writable: child.stdin, readable: child.stdout });
+}
+
+/**
+ * Our merged view, every regular file (hard links through their target) read through the layer
+ * reader, or, given `precomputed` (hashLayers), looked up by the layer and offset we resolve it to.
+ */
+async function snapshotMerged(image: ImageLayers, merged: MergedFilesystem, precomputed?: Map<string, string>): Promise<Snapshot> {
   const snapshot: Snapshot = new Map();
   // Hard links share data: hash each layer entry once (dive's image has 392 links to one 1 MB file).
-  const hashes = new Map<string, string>();
+  const hashes = precomputed ?? new Map<string, string>();
   for (const node of merged.tree.walk(merged.tree.root)) {
     if (node === merged.tree.root) continue;
     const type = nodeType(node);
     if (type === 'directory') snapshot.set(node.path, { type });
     else if (type === 'symlink') snapshot.set(node.path, { type, linkname: node.entry?.linkname });
     else if (type === 'file' || type === 'hardlink' || type === 'contiguous') {
+      if (precomputed !== undefined) {
+        const file = resolveFile(merged, node.path);
+        snapshot.set(node.path, { type: 'file', size: file.entry.size, sha256: precomputed.get(`${file.layer}:${file.entry.dataOffset}`) });
+        continue;
+      }
       const { file, data } = await openFile(image, merged, node.path);
       const key = `${file.layer}:${file.entry.dataOffset}`;
       let hash = hashes.get(key);
@@ -246,7 +297,7 @@ describe('merged filesystem: compared with umoci and GNU tar', function () {
   afterEach(() => rmSync(work, { recursive: true, force: true }));
 
   /** Every image of an OCI layout (or an extracted oci-archive) against umoci. */
-  async function compareLayout(context: Mocha.Context, location: string, layoutDirectory = location): Promise<number> {
+  async function compareLayout(context: Mocha.Context, location: string, layoutDirectory = location, streamed = false): Promise<number> {
     let devices = 0;
     if (!existsSync(location)) {
       console.warn(`      skipped: ${location} is absent`);
@@ -255,7 +306,8 @@ describe('merged filesystem: compared with umoci and GNU tar', function () {
     const count = await withImages(location, async ({ image, merged, manifestDigest }) => {
       const scratch = mkdtempSync(path.join(work, 'image-'));
       const expected = snapshotDirectory(umociRootfs(layoutDirectory, manifestDigest, scratch));
-      compareSnapshots(await snapshotMerged(image, merged), expected, `${location} ${manifestDigest}`, specialFiles(merged));
+      const ours = await snapshotMerged(image, merged, streamed ? await hashLayers(image) : undefined);
+      compareSnapshots(ours, expected, `${location} ${manifestDigest}`, specialFiles(merged));
       devices += specialFiles(merged).size;
     });
     assert.ok(count > 0, `${location}: no image compared`);
@@ -357,6 +409,17 @@ describe('merged filesystem: compared with umoci and GNU tar', function () {
       rmSync(path.join(work, 'archive'), { recursive: true, force: true });
       await compareDockerArchive(this, corpus('aquasecurity__trivy/pkg/fanal/test/testdata/alpine-310.tar.gz'));
     });
+  });
+
+  it('bench corpus debian-oci (debootstrap bookworm, 3 layers) and many-oci (200k files), against umoci: opt-in with CIE_MERGED_BENCH=1', async function () {
+    const bench = path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'container-image-explorer/bench');
+    if (process.env.CIE_MERGED_BENCH !== '1' || !existsSync(path.join(bench, 'corpus.json'))) {
+      console.warn('      skipped: set CIE_MERGED_BENCH=1 and build the bench corpus (npm run bench:corpus)');
+      this.skip();
+    }
+    this.timeout(3_600_000);
+    await compareLayout(this, path.join(bench, 'debian-oci'), undefined, true);
+    await compareLayout(this, path.join(bench, 'many-oci'), undefined, true);
   });
 
   it('regclient layer.tar then layer-wh.tar (file whiteout, opaque directory), against GNU tar', async function () {

@@ -31,22 +31,6 @@ export interface LayerChangeSet {
   deletedSize: number;
 }
 
-/**
- * Two changes to one path within one layer (a whiteout then a new entry, an implied directory
- * then its own header) as the one change the layer makes; undefined when they cancel out.
- */
-export function combineChanges(first: PathChange, second: PathChange): PathChange | undefined {
-  if (first.change === 'deleted') {
-    if (second.change === 'deleted') return first;
-    return { ...second, change: 'modified' };
-  }
-  if (second.change === 'deleted') {
-    if (first.change === 'added') return undefined;
-    return { ...second };
-  }
-  return { ...second, change: first.change };
-}
-
 function byPath(left: PathChange, right: PathChange): number {
   return left.path < right.path ? -1 : left.path > right.path ? 1 : 0;
 }

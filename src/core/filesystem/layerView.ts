@@ -20,7 +20,7 @@ export class LayerView implements FileSystemView {
   ) {}
 
   static build(layer: number, digest: string, entries: readonly TarEntry[]): LayerView {
-    const replay = new LayerReplay(layer);
+    const replay = new LayerReplay(layer, false);
     const content = readLayerContent(entries, { keepMarkers: true });
     replay.apply(content, layer);
     return new LayerView(layer, digest, replay.tree, content.problems);

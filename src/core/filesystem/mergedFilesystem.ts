@@ -6,7 +6,7 @@ import { throwIfCancelled, type OperationOptions } from '../cancellation';
 import type { TarEntry } from '../tar/tarEntry';
 import { summariseChanges, type LayerChangeSet, type PathChange } from './change';
 import { readLayerContent } from './layerContent';
-import { LayerReplay } from './layerReplay';
+import { historyList, LayerReplay, type History, type HistoryNode } from './layerReplay';
 import type { FileNode, PathTree } from './pathTree';
 import type { FileSystemView, LinkedFile } from './view';
 
@@ -25,15 +25,16 @@ export interface MergeInput {
 
 export class MergedFilesystem implements FileSystemView {
   readonly description = 'the image';
-  private histories: Map<string, PathChange[]> | undefined;
 
   constructor(
     readonly layers: readonly LayerRef[],
     readonly tree: PathTree,
-    /** Per layer, what it changed (unsorted). */
+    /** Per layer, what it changed. */
     private readonly changesByLayer: readonly PathChange[][],
     /** Per layer, entries left out and why. */
     readonly problems: readonly string[][],
+    /** Histories of paths no longer in the tree. */
+    private readonly removed: ReadonlyMap<string, History>,
   ) {}
 
   get(path: string): FileNode | undefined {
@@ -49,7 +50,8 @@ export class MergedFilesystem implements FileSystemView {
 
   /** Every change to `path`, base layer first; empty for a path no layer touched. */
   history(path: string): readonly PathChange[] {
-    return this.historyIndex().get(path) ?? [];
+    const node = this.tree.get(path) as HistoryNode | undefined;
+    return historyList(node === undefined ? this.removed.get(path) : node.history);
   }
 
   /**
@@ -66,20 +68,6 @@ export class MergedFilesystem implements FileSystemView {
       return { path: targetPath, entry: change.entry, layer: change.layer };
     }
     return undefined;
-  }
-
-  private historyIndex(): Map<string, PathChange[]> {
-    if (this.histories !== undefined) return this.histories;
-    const histories = new Map<string, PathChange[]>();
-    for (const changes of this.changesByLayer) {
-      for (const change of changes) {
-        const list = histories.get(change.path);
-        if (list === undefined) histories.set(change.path, [change]);
-        else list.push(change);
-      }
-    }
-    this.histories = histories;
-    return histories;
   }
 }
 
@@ -99,5 +87,6 @@ export function mergeLayers(layers: readonly MergeInput[], options: OperationOpt
     replay.tree,
     changes,
     problems,
+    replay.removed,
   );
 }

@@ -15,8 +15,8 @@ export interface FileNode {
   entry: TarEntry | undefined;
   /** Index (0 = base) of the layer whose header this is, or that first implied the directory. */
   layer: number;
-  /** Children by name; set for directories only. */
-  children: Map<string, FileNode> | undefined;
+  /** The children of a directory (in no order; `PathTree.sortedChildren` sorts them); unset for anything else. */
+  children: Set<FileNode> | undefined;
 }
 
 /** Mode of a directory that only its children imply: what tar and containerd create (0755, root). */
@@ -46,12 +46,12 @@ function byName(left: FileNode, right: FileNode): number {
   return left.path < right.path ? -1 : left.path > right.path ? 1 : 0;
 }
 
-export class PathTree {
-  readonly root: FileNode;
-  private readonly nodes = new Map<string, FileNode>();
+export class PathTree<Node extends FileNode = FileNode> {
+  readonly root: Node;
+  private readonly nodes = new Map<string, Node>();
 
   constructor(rootLayer = 0) {
-    this.root = { path: '', entry: undefined, layer: rootLayer, children: new Map() };
+    this.root = { path: '', entry: undefined, layer: rootLayer, children: new Set() } as FileNode as Node;
     this.nodes.set('', this.root);
   }
 
@@ -60,55 +60,55 @@ export class PathTree {
     return this.nodes.size;
   }
 
-  get(path: string): FileNode | undefined {
+  get(path: string): Node | undefined {
     return this.nodes.get(path);
   }
 
-  /** Puts `node` under `parent` (a directory), replacing nothing: the caller detached any node at its path. */
-  attach(parent: FileNode, node: FileNode): FileNode {
-    (parent.children as Map<string, FileNode>).set(baseName(node.path), node);
+  /** Puts `node` under `parent` (a directory); the caller has detached any node at its path. */
+  attach(parent: Node, node: Node): Node {
+    (parent.children as Set<FileNode>).add(node);
     this.nodes.set(node.path, node);
     return node;
   }
 
   /** Removes `node` and everything beneath it; `removed` sees each node, parents before children. */
-  detach(node: FileNode, removed?: (node: FileNode) => void): void {
+  detach(node: Node, removed?: (node: Node) => void): void {
     if (node === this.root) throw new Error('PathTree: the root cannot be detached');
-    this.nodes.get(parentPath(node.path))?.children?.delete(baseName(node.path));
+    this.nodes.get(parentPath(node.path))?.children?.delete(node);
     this.forget(node, removed);
   }
 
   /** Removes everything beneath the directory `node`, keeping the node. */
-  clearChildren(node: FileNode, removed?: (node: FileNode) => void): void {
+  clearChildren(node: Node, removed?: (node: Node) => void): void {
     const children = node.children;
     if (children === undefined || children.size === 0) return;
-    node.children = new Map();
-    for (const child of children.values()) this.forget(child, removed);
+    node.children = new Set();
+    for (const child of children) this.forget(child as Node, removed);
   }
 
   /** The children of a directory in name order (empty for anything else). */
-  sortedChildren(node: FileNode): FileNode[] {
-    return node.children === undefined ? [] : [...node.children.values()].sort(byName);
+  sortedChildren(node: Node): Node[] {
+    return node.children === undefined ? [] : ([...node.children] as Node[]).sort(byName);
   }
 
   /** `node`, then everything beneath it, depth first, each directory's children in name order. */
-  *walk(node: FileNode): Generator<FileNode> {
-    const stack: FileNode[] = [node];
+  *walk(node: Node): Generator<Node> {
+    const stack: Node[] = [node];
     while (stack.length > 0) {
-      const current = stack.pop() as FileNode;
+      const current = stack.pop() as Node;
       yield current;
       const children = this.sortedChildren(current);
       for (let index = children.length - 1; index >= 0; index--) stack.push(children[index]);
     }
   }
 
-  private forget(node: FileNode, removed?: (node: FileNode) => void): void {
-    const stack: FileNode[] = [node];
+  private forget(node: Node, removed?: (node: Node) => void): void {
+    const stack: Node[] = [node];
     while (stack.length > 0) {
-      const current = stack.pop() as FileNode;
+      const current = stack.pop() as Node;
       this.nodes.delete(current.path);
       removed?.(current);
-      if (current.children !== undefined) for (const child of current.children.values()) stack.push(child);
+      if (current.children !== undefined) for (const child of current.children) stack.push(child as Node);
     }
   }
 }
