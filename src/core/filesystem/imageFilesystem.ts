@@ -11,7 +11,7 @@ import type { Descriptor } from '../model/descriptor';
 import type { ImageSource } from '../sources/imageSource';
 import { LayerView } from './layerView';
 import { resolveFile } from './links';
-import { mergeLayers, type MergedFilesystem } from './mergedFilesystem';
+import { mergeLayersAsync, type MergedFilesystem } from './mergedFilesystem';
 import type { FileSystemView, LinkedFile } from './view';
 
 /** Layers indexed at once: decoding is CPU-bound, and two keep two cores busy. */
@@ -24,10 +24,10 @@ export interface ImageLayers {
   reader: LayerReader;
 }
 
-/** Indexes every layer and applies them in order. */
+/** Indexes every layer and applies them in order (letting the event loop run; `options.signal` stops it). */
 export async function loadMergedFilesystem(image: ImageLayers, options: OperationOptions = {}): Promise<MergedFilesystem> {
   const indexes = await indexLayers(image, options);
-  return mergeLayers(indexes.map((index, position) => ({ digest: image.layers[position].digest, entries: index.entries })), options);
+  return mergeLayersAsync(indexes.map((index, position) => ({ digest: image.layers[position].digest, entries: index.entries })), options);
 }
 
 /** One layer on its own; `position` is its index in the manifest (0 = base). */

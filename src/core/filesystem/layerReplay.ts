@@ -21,6 +21,9 @@ export interface HistoryNode extends FileNode {
   history?: History;
 }
 
+/** applyInSteps pauses after every 4096 entries. */
+const STEP_MASK = 4095;
+
 /** Marks a change two steps of one layer cancelled (added, then removed again). */
 const CANCELLED = -1;
 
@@ -51,6 +54,12 @@ export class LayerReplay {
 
   /** Applies one layer on top of what is there; returns what it changed, in the order made. */
   apply(content: LayerContent, layer: number): PathChange[] {
+    const steps = this.applyInSteps(content, layer);
+    for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+  }
+
+  /** `apply`, pausing (yielding) every few thousand entries so a caller can let other work run or stop. */
+  *applyInSteps(content: LayerContent, layer: number): Generator<void, PathChange[], void> {
     this.changes = [];
     this.layer = layer;
     this.lastParentPath = undefined;
@@ -64,7 +73,10 @@ export class LayerReplay {
     for (const target of content.whiteouts) this.directory(parentPath(target));
     for (const directory of content.opaques) this.tree.clearChildren(this.directory(directory), removed);
     const { paths, entries } = content;
-    for (let index = 0; index < paths.length; index++) this.put(paths[index], entries[index]);
+    for (let index = 0; index < paths.length; index++) {
+      this.put(paths[index], entries[index]);
+      if ((index & STEP_MASK) === STEP_MASK) yield;
+    }
     return this.changes.filter((change) => change.layer !== CANCELLED);
   }
 

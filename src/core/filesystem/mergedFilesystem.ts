@@ -2,7 +2,7 @@
  * The filesystem of an image: its layers applied in order (layerReplay.ts), every visible node
  * knowing the layer it comes from, every path its history, every layer its change set.
  */
-import { throwIfCancelled, type OperationOptions } from '../cancellation';
+import { throttledProgress, throwIfCancelled, type OperationOptions } from '../cancellation';
 import type { TarEntry } from '../tar/tarEntry';
 import { summariseChanges, type LayerChangeSet, type PathChange } from './change';
 import { readLayerContent } from './layerContent';
@@ -73,20 +73,57 @@ export class MergedFilesystem implements FileSystemView {
 
 /** Applies `layers` (base first) and returns the merged filesystem. */
 export function mergeLayers(layers: readonly MergeInput[], options: OperationOptions = {}): MergedFilesystem {
-  const replay = new LayerReplay();
-  const changes: PathChange[][] = [];
-  const problems: string[][] = [];
-  layers.forEach((layer, index) => {
+  const merge = new Merge(layers);
+  for (const [index, layer] of layers.entries()) {
     throwIfCancelled(options.signal, 'merging the layers');
+    const steps = merge.layer(index, layer);
+    for (let step = steps.next(); !step.done; step = steps.next());
+  }
+  return merge.result();
+}
+
+/**
+ * `mergeLayers` for callers that must stay responsive (the extension host): it lets the event
+ * loop run every 25 ms or so and stops with ImageError 'cancelled' as soon as `signal` aborts.
+ */
+export async function mergeLayersAsync(layers: readonly MergeInput[], options: OperationOptions = {}): Promise<MergedFilesystem> {
+  const merge = new Merge(layers);
+  const progress = throttledProgress(options.progress);
+  let lastPause = Date.now();
+  for (const [index, layer] of layers.entries()) {
+    progress({ message: `Applying layer ${index + 1} of ${layers.length}`, done: index, total: layers.length });
+    const steps = merge.layer(index, layer);
+    for (let step = steps.next(); !step.done; step = steps.next()) {
+      if (Date.now() - lastPause < PAUSE_AFTER_MS) continue;
+      await new Promise((resolve) => setImmediate(resolve));
+      throwIfCancelled(options.signal, 'merging the layers');
+      lastPause = Date.now();
+    }
+    throwIfCancelled(options.signal, 'merging the layers');
+  }
+  progress({ message: 'Layers applied', done: layers.length, total: layers.length });
+  return merge.result();
+}
+
+/** After this long without a break, mergeLayersAsync lets the event loop run. */
+const PAUSE_AFTER_MS = 25;
+
+/** The state of one merge: the replay, and what each layer changed and left out. */
+class Merge {
+  private readonly replay = new LayerReplay();
+  private readonly changes: PathChange[][] = [];
+  private readonly problems: string[][] = [];
+
+  constructor(private readonly layers: readonly MergeInput[]) {}
+
+  *layer(index: number, layer: MergeInput): Generator<void, void, void> {
     const content = readLayerContent(layer.entries);
-    changes.push(replay.apply(content, index));
-    problems.push(content.problems);
-  });
-  return new MergedFilesystem(
-    layers.map((layer, index) => ({ index, digest: layer.digest })),
-    replay.tree,
-    changes,
-    problems,
-    replay.removed,
-  );
+    this.problems.push(content.problems);
+    this.changes.push(yield* this.replay.applyInSteps(content, index));
+  }
+
+  result(): MergedFilesystem {
+    const layers = this.layers.map((layer, index) => ({ index, digest: layer.digest }));
+    return new MergedFilesystem(layers, this.replay.tree, this.changes, this.problems, this.replay.removed);
+  }
 }
