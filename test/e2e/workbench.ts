@@ -136,13 +136,19 @@ export async function openTreeItem(page: Page, label: string): Promise<void> {
   await row.click();
 }
 
-/** Hovers the first editor text containing `text`; returns the hover widget's text. */
+/** Hovers the last editor span containing `text`; returns the hover widget's text once loaded. */
 export async function hover(page: Page, text: string): Promise<string> {
   const target = page.locator('.monaco-editor .view-lines span', { hasText: text }).last();
   await target.hover();
   const widget = page.locator('.monaco-hover:not(.hidden)').first();
   await widget.waitFor({ state: 'visible', timeout: 10_000 });
-  return widget.innerText();
+  // Async hover providers first show 'Loading...' in the same widget.
+  let content = '';
+  await until(async () => {
+    content = (await widget.innerText().catch(() => '')).trim();
+    return content !== '' && !/^Loading\.*$/.test(content);
+  }, `the hover over '${text}' has loaded`);
+  return content;
 }
 
 /** Saves test-results/e2e/<name>.png and returns its path. */
