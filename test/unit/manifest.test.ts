@@ -86,6 +86,7 @@ describe('image config', () => {
   it('parses platforms both ways', () => {
     assert.deepEqual(parsePlatform('linux/arm64/v8'), { os: 'linux', architecture: 'arm64', variant: 'v8' });
     assert.equal(parsePlatform('linux'), undefined);
+    assert.equal(formatPlatform({ os: '', architecture: '' }), undefined, 'a config of {} has no platform (regclient a-docker)');
   });
 });
 

@@ -22,7 +22,8 @@ export interface Descriptor {
 
 /** `os/arch[/variant]`, the way docker and crane print platforms. */
 export function formatPlatform(platform: Platform | undefined): string | undefined {
-  if (platform === undefined || typeof platform.os !== 'string' || typeof platform.architecture !== 'string') return undefined;
+  // A config of `{}` has empty os/architecture: that is no platform, not "/".
+  if (platform === undefined || typeof platform.os !== 'string' || typeof platform.architecture !== 'string' || platform.os === '' || platform.architecture === '') return undefined;
   const parts = [platform.os, platform.architecture];
   if (platform.variant) parts.push(platform.variant);
   return parts.join('/');
