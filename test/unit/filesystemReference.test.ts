@@ -389,10 +389,11 @@ describe('merged filesystem: compared with umoci and GNU tar', function () {
       rmSync(path.join(work, 'archive'), { recursive: true, force: true });
       await compareDockerArchive(this, fixture('docker-archive-multi.tar'));
     });
-    it('fixtures docker25.tar and containerd-save.tar', async function () {
-      await compareDockerArchive(this, fixture('docker25.tar'));
-      rmSync(path.join(work, 'archive'), { recursive: true, force: true });
-      await compareDockerArchive(this, fixture('containerd-save.tar'));
+    it('fixtures docker25.tar, containerd-save.tar, docker-archive.tar.gz and .tar.zst', async function () {
+      for (const name of ['docker25.tar', 'containerd-save.tar', 'docker-archive.tar.gz', 'docker-archive.tar.zst']) {
+        rmSync(path.join(work, 'archive'), { recursive: true, force: true });
+        await compareDockerArchive(this, fixture(name));
+      }
     });
     it('corpus dive test-docker-image.tar (14 layers, 392 hard links, file and directory whiteouts)', async function () {
       await compareDockerArchive(this, corpus('wagoodman__dive/.data/test-docker-image.tar'));

@@ -43,7 +43,7 @@ class Walk {
     this.followed.push(step);
     if (cycle || this.followed.length > (this.options.maxLinks ?? MAX_LINKS)) {
       const chain = this.followed.slice(0, 6).join(', ') + (this.followed.length > 6 ? ', …' : '');
-      const what = cycle ? 'the links form a cycle' : `more than ${this.options.maxLinks ?? MAX_LINKS} links in a row`;
+      const what = cycle ? 'the links form a cycle' : `more than ${this.options.maxLinks ?? MAX_LINKS} links followed in one lookup`;
       throw new ImageError('link-loop', `cannot resolve in ${this.view.description}: ${what} (${chain})`, this.context());
     }
   }
