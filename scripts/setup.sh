@@ -32,7 +32,7 @@ install_apt_packages() {
   fi
   log "Debian packages missing: ${missing[*]}; running apt-get update + install"
   "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 }
 
 # node_modules is current when it was installed from this exact package-lock.json (hash stamp).
