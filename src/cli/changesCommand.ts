@@ -6,7 +6,7 @@ import type { ImageManifest } from '../core/filesystem/imageManifest';
 import type { MergedFilesystem } from '../core/filesystem/mergedFilesystem';
 import { humanSize } from '../core/format';
 import type { CommandContext } from './command';
-import { imageChoice, withImage } from './imageSelection';
+import { imageChoice, warnProblems, withImage } from './imageSelection';
 import { writeJson, writeOut } from './output';
 
 /**
@@ -26,6 +26,7 @@ export async function changesCommand(context: CommandContext): Promise<number> {
   const [spec] = requirePositionals(context.args, ['source'], 'changes');
   return withImage(spec, imageChoice(context.args, 'changes'), context.operation, async (image) => {
     const merged = await loadMergedFilesystem(image, context.operation);
+    warnProblems(merged.problems, merged.layers.map((layer) => layer.digest));
     const sets = merged.layers.map((layer) => merged.changes(layer.index));
     if (context.args.flags.has('json')) await writeJson(changesJson(image.manifest, merged, sets));
     else await writeOut(renderChanges(image.manifest, merged, sets));

@@ -125,3 +125,10 @@ export async function withLayer<T>(spec: string, digest: string, choice: ImageCh
     await source.close();
   }
 }
+
+/** Entries a view left out (unsafe paths, contradictions), one stderr line each: the listing stays clean. */
+export function warnProblems(problems: readonly (readonly string[])[], digests: readonly string[]): void {
+  problems.forEach((list, layer) => {
+    for (const problem of list) process.stderr.write(`warning: layer ${layer} (${digests[layer] ?? '?'}): ${problem}\n`);
+  });
+}

@@ -6,7 +6,7 @@ import type { MergedFilesystem } from '../core/filesystem/mergedFilesystem';
 import { IMPLIED_DIRECTORY_MODE, nodeType, type FileNode, type PathTree } from '../core/filesystem/pathTree';
 import type { FileSystemView } from '../core/filesystem/view';
 import type { CommandContext } from './command';
-import { imageChoice, withImage, withLayer } from './imageSelection';
+import { imageChoice, warnProblems, withImage, withLayer } from './imageSelection';
 import { writeOut } from './output';
 
 /**
@@ -37,6 +37,7 @@ export async function lsCommand(context: CommandContext): Promise<number> {
     if (extra !== undefined) throw new ImageError('usage', `ls: unexpected argument "${extra}"`);
     return withImage(spec, imageChoice(args, 'ls'), operation, async (image) => {
       const merged = await loadMergedFilesystem(image, operation);
+      warnProblems(merged.problems, merged.layers.map((layer) => layer.digest));
       const nodes = selectNodes(merged, merged.tree, path, image.source.location);
       if (json) await writeJsonArray(nodes, (node) => mergedEntryJson(node, merged));
       else await writeLines(nodes, (node) => listingLine(node, `${layerLabel(merged, node.layer)}  `));
@@ -48,6 +49,7 @@ export async function lsCommand(context: CommandContext): Promise<number> {
   if (extra !== undefined) throw new ImageError('usage', `ls: unexpected argument "${extra}"`);
   return withLayer(spec, digest, imageChoice(args, 'ls'), operation, async (image, position) => {
     const view = await loadLayerView(image, position, operation);
+    warnProblems([...new Array<string[]>(position).fill([]), [...view.problems]], image.layers.map((layer) => layer.digest));
     const nodes = selectNodes(view, view.tree, path, image.source.location);
     if (json) await writeJsonArray(nodes, entryJson);
     else await writeLines(nodes, (node) => listingLine(node, ''));

@@ -288,6 +288,22 @@ describe('CLI: ls, get, changes', function () {
     assert.equal(run('ls', layout('oci-layout'), '--merged', 'a', 'b').status, 2);
   });
 
+  it('entries a layer contradicts itself with, or that climb above the root, are left out with a warning on stderr', async () => {
+    const directory = path.join(work, 'odd-layout');
+    writeLayout(directory, await writeLayer([{ name: 'x', content: 'file' }, { name: 'x/y', content: 'beneath' }, { name: '../escape', content: 'no' }]));
+    for (const args of [['ls', directory, '--merged', '--json'], ['changes', directory, '--json']]) {
+      const result = run(...args);
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(result.stderr, /^warning: layer 0 \(sha256:[0-9a-f]{64}\): "\.\.\/escape" climbs above the image root and is left out$/m);
+      assert.match(result.stderr, /^warning: layer 0 \(sha256:[0-9a-f]{64}\): x is a file but the layer also has entries beneath it; it is read as a directory$/m);
+    }
+    const listed = json('ls', directory, '--merged', '--json') as Array<{ path: string; type: string }>;
+    assert.deepEqual(
+      listed.map((entry) => `${entry.path} ${entry.type}`),
+      ['x directory', 'x/y file'],
+    );
+  });
+
   it('link cycles exit 3 (link-loop), dangling links exit 4, both naming the link', async () => {
     const directory = path.join(work, 'links-layout');
     writeLayout(
