@@ -11,12 +11,12 @@ import { Readable } from 'node:stream';
 import { createGunzip, gzipSync } from 'node:zlib';
 import * as tarStream from 'tar-stream';
 import { detectCompression } from '../../src/core/compression/detect';
-import { ImageError } from '../../src/core/errors';
 import { BufferByteSource } from '../../src/core/io/byteSource';
 import type { LayerIndex, LayerReader } from '../../src/core/layers/layerIndex';
 import type { Descriptor } from '../../src/core/model/descriptor';
-import type { BlobRange, ImageSource, SourceRoot } from '../../src/core/sources/imageSource';
+import type { ImageSource } from '../../src/core/sources/imageSource';
 import { indexTar } from '../../src/core/tar/tarIndex';
+import { MemorySource } from './layerTestHelpers';
 import type { TarEntry } from '../../src/core/tar/tarEntry';
 import { parseTarStream } from '../../src/core/tar/tarStreamParser';
 
@@ -79,41 +79,17 @@ export async function entriesOf(tar: Buffer): Promise<TarEntry[]> {
   return indexTar(new BufferByteSource('layer.tar', tar));
 }
 
-/** Blobs in memory: layers made by writeLayer, as an image source. */
-export class MemoryImage implements ImageSource {
-  readonly kind = 'oci-layout';
-  readonly format = 'test image in memory';
-  readonly location = 'memory-image';
-  private readonly blobs = new Map<string, Buffer>();
-
-  /** Adds a layer (gzip-compressed with `gzip`) and returns its descriptor. */
-  add(tar: Buffer, gzip = false): Descriptor {
-    const bytes = gzip ? gzipSync(tar) : tar;
-    const digest = `sha256:${sha256(bytes)}`;
-    this.blobs.set(digest, bytes);
-    return { mediaType: gzip ? 'application/vnd.oci.image.layer.v1.tar+gzip' : 'application/vnd.oci.image.layer.v1.tar', digest, size: bytes.length };
+/** Blobs in memory: layers made by writeLayer, as an image source (the layer tests' MemorySource). */
+export class MemoryImage extends MemorySource {
+  constructor() {
+    super('memory-image');
   }
 
-  async roots(): Promise<SourceRoot[]> {
-    return [];
+  /** Adds a layer (gzip-compressed with `gzip`) and returns its descriptor; a media type string adds the bytes as they are. */
+  override add(tar: Buffer, gzip: boolean | string = false): Descriptor {
+    if (typeof gzip === 'string') return super.add(tar, gzip);
+    return gzip ? super.add(gzipSync(tar), 'application/vnd.oci.image.layer.v1.tar+gzip') : super.add(tar, 'application/vnd.oci.image.layer.v1.tar');
   }
-
-  async stat(digest: string): Promise<{ size: number } | undefined> {
-    const blob = this.blobs.get(digest);
-    return blob === undefined ? undefined : { size: blob.length };
-  }
-
-  async open(digest: string, range?: BlobRange): Promise<Readable> {
-    const blob = this.blobs.get(digest);
-    if (blob === undefined) throw new ImageError('missing-blob', 'blob is not in this source', { source: this.location, subject: digest });
-    return Readable.from([range === undefined ? blob : blob.subarray(range.start, range.end)]);
-  }
-
-  async list(): Promise<string[]> {
-    return [...this.blobs.keys()];
-  }
-
-  async close(): Promise<void> {}
 }
 
 async function readAll(readable: Readable): Promise<Buffer> {
