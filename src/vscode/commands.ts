@@ -76,14 +76,7 @@ export function registerCommands(sources: SourceManager, log: Log, tree: ImageTr
     },
     verifyDigest: async (node?: TreeNode) => {
       const graphNode = requireNode(node);
-      const check = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Verifying ${graphNode.digest.slice(0, 19)}…`, cancellable: true }, async (progress, token) => {
-        const operation = toOperation(token, progress);
-        try {
-          return await verifyBlob(node!.mounted.source, graphNode.digest, graphNode.size, operation);
-        } finally {
-          operation.dispose();
-        }
-      });
+      const check = await withCancellableProgress(`Verifying ${graphNode.digest.slice(0, 19)}…`, (operation) => verifyBlob(node!.mounted.source, graphNode.digest, graphNode.size, operation));
       if (check.ok) void vscode.window.showInformationMessage(`${graphNode.digest} verified (${humanSize(check.size ?? 0)}).`);
       else await log.showError(`Verification failed for ${graphNode.digest}`, check.problem);
     },
