@@ -14,7 +14,8 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 # busybox-static: scripts/make-fixtures.sh copies /bin/busybox into the fixture images.
 # apache2-utils: htpasswd (bcrypt) for the registry Basic-auth tests.
-APT_PACKAGES=(chromium skopeo umoci libkrb5-dev docker-registry jq zstd pigz build-essential python3 git ca-certificates busybox-static apache2-utils)
+# debootstrap: scripts/bench-corpus.sh builds the Debian image of the benchmark corpus (npm run bench).
+APT_PACKAGES=(chromium skopeo umoci libkrb5-dev docker-registry jq zstd pigz build-essential python3 git ca-certificates busybox-static apache2-utils debootstrap)
 
 install_apt_packages() {
   local missing=() pkg
