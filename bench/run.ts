@@ -23,7 +23,7 @@ function selected(benchmarks: Benchmark[], only: string[]): Benchmark[] {
 async function main(argv: string[]): Promise<number> {
   const options = parseOptions(argv, benchDir);
   const corpus = loadCorpus(options.corpus, repoDir, options.buildCorpus);
-  const context: SuiteContext = { corpus, cli: options.cli, benchDir };
+  const context: SuiteContext = { corpus, cli: options.cli, benchDir, node: options.node };
   const benchmarks = selected([...issue3(context), ...issue4(context)], options.only);
   if (options.list) {
     for (const bench of benchmarks) process.stdout.write(`${bench.name}  [${targetText(bench.target)}]  ${bench.description}\n`);

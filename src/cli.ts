@@ -40,13 +40,17 @@ Credentials come from ~/.docker/config.json (or $DOCKER_CONFIG) and podman's aut
 Plain HTTP is used only for localhost and hosts given with --insecure-registry HOST[,HOST…]
 (or CIE_INSECURE_REGISTRIES).
 
+Layer indexes (file lists and gzip/zstd checkpoints) are kept in
+\${XDG_CACHE_HOME:-~/.cache}/container-image-explorer/layers (or $CIE_CACHE_DIR), so a second ls or get
+of a layer does not decompress it again; --no-index-cache neither reads nor writes them.
+
 Exit codes: 0 ok, 1 verification failed, 2 usage, 3 the source cannot be read,
 4 the blob or path is not in the source, 5 network, 130 cancelled, 70 internal error.
 `;
 
 const COMMANDS: Record<string, Command> = { tree: treeCommand, cat: catCommand, verify: verifyCommand, attestations: attestationsCommand, ls: lsCommand, get: getCommand, changes: changesCommand, tags: tagsCommand };
 const VALUED = new Set<string>(['image', 'platform', 'insecure-registry']);
-const KNOWN = new Set(['json', 'help', 'version', 'merged']);
+const KNOWN = new Set(['json', 'help', 'version', 'merged', 'no-index-cache']);
 
 export async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
@@ -65,6 +69,7 @@ export async function main(argv: string[]): Promise<number> {
     const insecure = args.flags.get('insecure-registry');
     // Every command's openSource reads the allow-list from the environment.
     if (typeof insecure === 'string') process.env.CIE_INSECURE_REGISTRIES = [process.env.CIE_INSECURE_REGISTRIES, insecure].filter(Boolean).join(',');
+    if (args.flags.has('no-index-cache')) process.env.CIE_LAYER_INDEX_CACHE = 'off';
     const command = COMMANDS[name];
     if (!command) throw new ImageError('usage', `unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}`);
     return await command({ args: { positionals: rest, flags: args.flags }, operation: { signal: controller.signal } });

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultCorpusPath } from './corpus';
 
@@ -11,10 +13,14 @@ export interface Options {
   write: boolean;
   list: boolean;
   baselinesOnly: boolean;
+  /** The Node that runs the CLI and the Node-based baselines. */
+  node: string;
 }
 
 const USAGE = `usage: npm run bench -- [--reps N] [--only NAME[,NAME...]] [--name LABEL] [--corpus corpus.json]
-                        [--cli dist/cli.js] [--no-build-corpus] [--no-write] [--list] [--baselines-only]
+                        [--cli dist/cli.js] [--node PATH] [--no-build-corpus] [--no-write] [--list] [--baselines-only]
+  --node   the Node that runs the CLI and the Node baselines (default: $CIE_BENCH_NODE, else the Node 24
+           that scripts/setup.sh installs, else the Node running the bench)
   --only   runs the benchmarks whose name starts with one of the given prefixes (e.g. tree,cat)
   --baselines-only   measures only the baselines (checks the harness before the CLI has a command)
   --name   label of the results files bench/results/<date>-<label>.{md,json} (default: the --only list or "all")
@@ -31,6 +37,7 @@ export function parseOptions(argv: string[], benchDir: string): Options {
     write: true,
     list: false,
     baselinesOnly: false,
+    node: defaultNode(benchDir),
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -53,6 +60,9 @@ export function parseOptions(argv: string[], benchDir: string): Options {
         break;
       case '--cli':
         options.cli = value();
+        break;
+      case '--node':
+        options.node = value();
         break;
       case '--name':
         options.name = value();
@@ -80,4 +90,20 @@ export function parseOptions(argv: string[], benchDir: string): Options {
   }
   if (!options.name) options.name = options.only.length > 0 ? options.only.join('+') : 'all';
   return options;
+}
+
+/**
+ * $CIE_BENCH_NODE, else the pinned Node 24 of scripts/setup.sh (the current LTS, which users run and
+ * which has the compile cache the CLI turns on), else this process's Node.
+ */
+function defaultNode(benchDir: string): string {
+  if (process.env.CIE_BENCH_NODE) return process.env.CIE_BENCH_NODE;
+  try {
+    const paths = execFileSync('bash', [join(benchDir, '..', '..', 'scripts', 'lib', 'paths.sh')], { encoding: 'utf8' });
+    const node24 = /^CIE_NODE24_BIN=(.+)$/m.exec(paths)?.[1];
+    if (node24 && existsSync(node24)) return node24;
+  } catch {
+    // No setup here: fall back to this Node.
+  }
+  return process.execPath;
 }

@@ -30,6 +30,8 @@ export function targetText(target: Target | undefined): string {
   if (target.maxRatio !== undefined) parts.push(`≤ ${target.maxRatio}×`);
   if (target.minRatio !== undefined) parts.push(`≥ ${target.minRatio}×`);
   if (target.maxRssMb !== undefined) parts.push(`RSS < ${target.maxRssMb} MB`);
+  if (target.maxMs !== undefined) parts.push(`< ${target.maxMs} ms`);
+  if (target.minSustainedRatio !== undefined) parts.push(`sustained ≥ ${target.minSustainedRatio}×`);
   return parts.join(', ');
 }
 
@@ -37,7 +39,8 @@ function cells(row: Row): string[] {
   const rss = (m: Measurement | undefined) => (m?.peakRssMb === undefined ? '-' : `${m.peakRssMb} MB`);
   const status = row.status === 'ok' ? (row.pass === undefined ? 'n/a' : row.pass ? 'PASS' : 'FAIL') : row.status.toUpperCase();
   const baseline = row.baselineLabel ? `${row.baselineLabel}: ${value(row.metric, row.baseline)}` : '-';
-  return [row.name, value(row.metric, row.ours), baseline, row.ratio === undefined ? '-' : `${row.ratio}×`, targetText(row.target), status, `${rss(row.ours)} / ${rss(row.baseline)}`];
+  const sustained = row.sustainedRatio === undefined ? '' : ` (sustained ${row.sustainedRatio}×)`;
+  return [row.name, value(row.metric, row.ours), baseline, row.ratio === undefined ? '-' : `${row.ratio}×${sustained}`, targetText(row.target), status, `${rss(row.ours)} / ${rss(row.baseline)}`];
 }
 
 /** A plain-text table for the terminal, with notes for skipped and failed rows. */
@@ -77,6 +80,7 @@ export function markdown(info: RunInfo, rows: Row[]): string {
     out.push(`- **${row.name}**: ${row.description}${row.note ? ` — _${row.note}_` : ''}`);
     if (row.ours) out.push(`  - ours: \`${row.ours.command}\` (${detail(row.ours)})`);
     if (row.baseline) out.push(`  - baseline: \`${row.baseline.command}\` (${detail(row.baseline)})`);
+    if (row.fixedMs) out.push(`  - fixed cost (the same commands on a tiny blob: start-up, opening the source, finding the blob): ours ${row.fixedMs.ours} ms, baseline ${row.fixedMs.baseline} ms; the sustained ratio divides the remaining time`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -1,6 +1,6 @@
 import { CommandFailed, describe, isOk, runChecked, runOnce, summarize } from './measure';
-import { round } from './stats';
-import type { Benchmark, Cmd, Measurement, Row, Sample, Target } from './types';
+import { median, round } from './stats';
+import type { Benchmark, Cmd, FixedCost, Measurement, Row, Sample, Target } from './types';
 
 const firstLine = (text: string) => text.trim().split('\n')[0] ?? '';
 
@@ -39,8 +39,32 @@ export async function runBenchmark(bench: Benchmark, reps: number, memo: Memo, b
   row.ours = memo.get(oursKey);
   row.baseline = baseKey ? memo.get(baseKey) : undefined;
   if (row.ours && row.baseline) row.ratio = ratio(bench, row.ours, row.baseline);
+  if (bench.fixedCost && row.ours && row.baseline) {
+    try {
+      Object.assign(row, await sustained(bench.fixedCost, bench.bytes ?? 0, reps, row.ours, row.baseline));
+    } catch (error) {
+      return { ...row, status: 'error', note: `fixed-cost commands: ${(error as Error).message.replace(/\n/g, ' | ')}` };
+    }
+  }
   row.pass = judge(bench.target, row);
   return row;
+}
+
+/** Measures the fixed-cost commands and derives the sustained ratio (see FixedCost). */
+async function sustained(fixed: FixedCost, bytes: number, reps: number, ours: Measurement, base: Measurement): Promise<Pick<Row, 'sustainedRatio' | 'fixedMs'>> {
+  await runChecked(fixed.ours);
+  await runChecked(fixed.baseline);
+  const fixedOurs: Sample[] = [];
+  const fixedBase: Sample[] = [];
+  for (let i = 0; i < reps; i++) {
+    fixedOurs.push(await runChecked(fixed.ours));
+    fixedBase.push(await runChecked(fixed.baseline));
+  }
+  const oursMs = median(fixedOurs.map((s) => s.ms));
+  const baseMs = median(fixedBase.map((s) => s.ms));
+  // Rates in bytes per ms; a copy faster than the noise of the fixed cost is clamped to 1 ms.
+  const rate = (total: number, fixedMs: number) => (bytes - fixed.bytes) / Math.max(total - fixedMs, 1);
+  return { sustainedRatio: round(rate(ours.medianMs, oursMs) / rate(base.medianMs, baseMs), 2), fixedMs: { ours: round(oursMs, 1), baseline: round(baseMs, 1) } };
 }
 
 /** --baselines-only: checks the harness and the baselines before the CLI has the command. */
@@ -76,5 +100,7 @@ function judge(target: Target | undefined, row: Row): boolean | undefined {
   if (target.maxRatio !== undefined) checks.push(row.ratio !== undefined && row.ratio <= target.maxRatio);
   if (target.minRatio !== undefined) checks.push(row.ratio !== undefined && row.ratio >= target.minRatio);
   if (target.maxRssMb !== undefined) checks.push(row.ours?.peakRssMb !== undefined && row.ours.peakRssMb < target.maxRssMb);
+  if (target.maxMs !== undefined) checks.push(row.ours !== undefined && row.ours.medianMs < target.maxMs);
+  if (target.minSustainedRatio !== undefined) checks.push(row.sustainedRatio !== undefined && row.sustainedRatio >= target.minSustainedRatio);
   return checks.every(Boolean);
 }

@@ -12,6 +12,21 @@ export interface Target {
   maxRatio?: number;
   minRatio?: number;
   maxRssMb?: number;
+  /** Absolute bound on our median wall time. */
+  maxMs?: number;
+  /** For throughput rows with a fixedCost: ours / baseline of the sustained copy rate (start-up excluded). */
+  minSustainedRatio?: number;
+}
+
+/**
+ * The same commands on a tiny object of the same source: their time is process start-up, opening the
+ * source and finding the blob. Subtracting it gives the sustained rate of the copy itself.
+ */
+export interface FixedCost {
+  ours: Cmd;
+  baseline: Cmd;
+  /** Bytes the tiny commands copy. */
+  bytes: number;
 }
 
 export interface Benchmark {
@@ -26,6 +41,7 @@ export interface Benchmark {
   target?: Target;
   /** Run once before measuring (e.g. build an index). */
   prepare?: Cmd;
+  fixedCost?: FixedCost;
 }
 
 export interface Sample {
@@ -62,6 +78,10 @@ export interface Row {
   baselineLabel?: string;
   baseline?: Measurement;
   ratio?: number;
+  /** (bytes − fixed bytes) / (median − fixed median), ours / baseline; rows with a fixedCost only. */
+  sustainedRatio?: number;
+  /** Median wall time of the fixedCost commands. */
+  fixedMs?: { ours: number; baseline: number };
   target?: Target;
   /** undefined when there is no target or the row did not run. */
   pass?: boolean;

@@ -8,14 +8,16 @@ export interface SuiteContext {
   cli: string;
   /** dist/bench, where the bundled baselines live. */
   benchDir: string;
+  /** The Node that runs the CLI and the Node baselines (--node). */
+  node: string;
 }
 
 export function cliCmd(context: SuiteContext, ...args: string[]): Cmd {
-  return { argv: [process.execPath, context.cli, ...args] };
+  return { argv: [context.node, context.cli, ...args] };
 }
 
 export function baselineCmd(context: SuiteContext, name: string, ...args: string[]): Cmd {
-  return { argv: [process.execPath, join(context.benchDir, 'baselines', `${name}.js`), ...args] };
+  return { argv: [context.node, join(context.benchDir, 'baselines', `${name}.js`), ...args] };
 }
 
 /** A shell pipeline; `okCodes` allows GNU tar's exit 2 on umoci layers that lack the end-of-archive blocks. */

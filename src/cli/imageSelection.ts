@@ -81,9 +81,14 @@ export interface OpenedImage extends ImageLayers {
   manifest: ImageManifest;
 }
 
-/** The layer reader of the CLI: LayerStore with its index cache on disk (see defaultLayerCacheDirectory). */
-export function cliLayerReader(): LayerReader {
-  return new LayerStore({ cacheDirectory: defaultLayerCacheDirectory() });
+/**
+ * The layer reader of the CLI: LayerStore with its index cache on disk (see defaultLayerCacheDirectory),
+ * or in memory only under `--no-index-cache` (CIE_LAYER_INDEX_CACHE=off), which benchmarks use to time
+ * a cold listing.
+ */
+export function cliLayerReader(env: NodeJS.ProcessEnv = process.env): LayerReader {
+  if (env.CIE_LAYER_INDEX_CACHE === 'off') return new LayerStore({});
+  return new LayerStore({ cacheDirectory: defaultLayerCacheDirectory(env) });
 }
 
 /** Opens `spec`, picks the image `choice` names and runs `work` on it; the source is closed after. */

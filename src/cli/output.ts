@@ -47,7 +47,8 @@ export function stdoutIsFileOrDevice(): boolean {
  */
 export function copyRangeToStdout(range: LocalFileRange, signal?: AbortSignal): void {
   const fd = openSync(range.path, 'r');
-  const buffer = Buffer.allocUnsafe(Math.min(1024 * 1024, Math.max(range.length, 1)));
+  // 256 KiB: stays in the CPU cache like cat's 128 KiB buffer; 1 MiB measured ~10% slower from the page cache.
+  const buffer = Buffer.allocUnsafe(Math.min(256 * 1024, Math.max(range.length, 1)));
   try {
     for (let done = 0; done < range.length; ) {
       if (signal?.aborted) return;

@@ -51,13 +51,15 @@ function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** The CLI bundle: `npm run build`'s dist/cli.js, copied aside; else src/cli.ts bundled alone. */
+/** The CLI bundle: `npm run build`'s dist/cli.js and the dist/cli-main.js it loads, copied aside; else src/cli.ts bundled alone. */
 async function buildCli(into: string): Promise<string> {
   const target = path.join(into, 'cli.js');
   const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, encoding: 'utf8' });
   const built = path.join(REPO_ROOT, 'dist', 'cli.js');
-  if (build.status === 0 && existsSync(built)) {
+  const builtMain = path.join(REPO_ROOT, 'dist', 'cli-main.js');
+  if (build.status === 0 && existsSync(built) && existsSync(builtMain)) {
     copyFileSync(built, target);
+    copyFileSync(builtMain, path.join(into, 'cli-main.js'));
     return target;
   }
   console.warn(`      npm run build failed (${(build.stderr || build.stdout).trim().split('\n').find((line) => /ERROR|error/.test(line)) ?? `exit ${build.status}`}); bundling src/cli.ts alone`);

@@ -193,15 +193,29 @@ export function decodeLayerIndex(file: Buffer, expectedDigest: string): StoredLa
   const entries = decodeEntries(header, section(header.columns), section(header.strings), section(header.extras));
   const checkpoints: Checkpoint[] = header.checkpoints.map((checkpoint) => {
     const result: Checkpoint = { kind: checkpoint.kind, compressedOffset: checkpoint.compressedOffset, uncompressedOffset: checkpoint.uncompressedOffset, bits: checkpoint.bits };
-    if (checkpoint.window !== undefined) result.window = section(checkpoint.window);
+    if (checkpoint.window !== undefined) defineLazyWindow(result, body, checkpoint.window);
     return result;
   });
   const index: LayerIndex = { digest: header.digest, compression: header.compression, compressedSize: header.compressedSize, uncompressedSize: header.uncompressedSize, entries };
   return { index, checkpoints, span: header.span };
 }
 
+/**
+ * A read needs one window of the hundreds a big layer has: each is decoded on first use (the file's
+ * CRC already vouches for the bytes; bounds are checked now so a bad file still fails to load).
+ */
+function defineLazyWindow(checkpoint: Checkpoint, body: Buffer, part: Section): void {
+  checkSectionBounds(body, part);
+  let window: Buffer | undefined;
+  Object.defineProperty(checkpoint, 'window', { enumerable: true, configurable: true, get: () => (window ??= readSection(body, part)) });
+}
+
+function checkSectionBounds(body: Buffer, section: Section): void {
+  if (!(section.offset >= 0 && section.offset + section.length <= body.length)) throw new IndexFormatError('section out of bounds');
+}
+
 function readSection(body: Buffer, section: Section): Buffer {
-  if (section.offset < 0 || section.offset + section.length > body.length) throw new IndexFormatError('section out of bounds');
+  checkSectionBounds(body, section);
   const stored = body.subarray(section.offset, section.offset + section.length);
   // A fresh buffer (typed-array views need aligned offsets; inflate output always is).
   const raw = section.deflated ? zlib.inflateRawSync(stored) : Buffer.from(stored);
