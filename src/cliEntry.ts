@@ -20,12 +20,14 @@ function compileCacheDirectory(env: NodeJS.ProcessEnv): string {
 
 try {
   // NODE_COMPILE_CACHE / NODE_DISABLE_COMPILE_CACHE, when set, are Node's own and win.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- enableCompileCache is missing from @types/node 20's typings
   if (!process.env.NODE_DISABLE_COMPILE_CACHE) (require('node:module') as NodeModuleWithCache).enableCompileCache?.(compileCacheDirectory(process.env));
 } catch {
   // A cache that cannot be written only costs speed.
 }
 
 // Resolved at run time next to this file (esbuild keeps it external).
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only after the cache is on, so not an import
 const cli = require('./cli-main.js') as { main(argv: string[]): Promise<number> };
 cli.main(process.argv.slice(2)).then(
   (code) => {
