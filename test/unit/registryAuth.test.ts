@@ -9,7 +9,6 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import * as path from 'node:path';
-import type { Readable } from 'node:stream';
 import { isImageError } from '../../src/core/errors';
 import { buildImageGraph } from '../../src/core/model/imageGraph';
 import { defaultCredentialProvider } from '../../src/core/registry/authFiles';
@@ -17,19 +16,14 @@ import { RegistryClient } from '../../src/core/registry/client';
 import type { CredentialProvider } from '../../src/core/registry/credentials';
 import { TokenCache } from '../../src/core/registry/token';
 import { openSource } from '../../src/core/sources/openSource';
-import { FIXTURES, haveRegistryTools, skopeoPush, startFakeServer, startProxy, startRegistry, startTokenServer, temporaryDirectory, type FakeServer, type Proxy, type RunningRegistry, type TokenServer } from './support/registryServer';
+import { FIXTURES, skopeoPush, startFakeServer, startTokenServer, type FakeServer, type Proxy, type TokenServer } from './support/registryServer';
+import { collect, useRegistry } from './support/useRegistry';
 
 const PASSWORD = 'correct horse battery';
 const WRONG = 'wrong-password-77';
 const sha256 = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 const base64 = (text: string) => Buffer.from(text).toString('base64');
 const seen = (proxy: Proxy) => proxy.requests.map((request) => `${request.method} ${request.path} ${request.status}`);
-
-async function collect(readable: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of readable) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
 
 /** A Docker config directory holding `user:password` for `host` (the way `docker login` writes it). */
 function dockerConfig(directory: string, host: string, user: string, password: string): CredentialProvider {
@@ -47,131 +41,112 @@ function assertNoSecret(message: string): void {
 
 describe('registry: htpasswd Basic authentication (real registry)', function () {
   this.timeout(300_000);
-  let registry: RunningRegistry;
-  let proxy: Proxy;
-  let work: ReturnType<typeof temporaryDirectory>;
-
-  before(async function () {
-    if (!haveRegistryTools()) this.skip();
-    work = temporaryDirectory('cie-basic-');
-    registry = await startRegistry({ type: 'htpasswd', users: { alice: PASSWORD } });
-    await skopeoPush(`oci:${FIXTURES}/oci-layout:1.0`, `${registry.host}/app:1.0`, { creds: `alice:${PASSWORD}` });
-    proxy = await startProxy(registry.port);
+  const at = useRegistry({
+    prefix: 'cie-basic-',
+    auth: () => ({ type: 'htpasswd', users: { alice: PASSWORD } }),
+    populate: ({ host }) => skopeoPush(`oci:${FIXTURES}/oci-layout:1.0`, `${host}/app:1.0`, { creds: `alice:${PASSWORD}` }),
   });
-  after(async () => {
-    await proxy?.stop();
-    await registry?.stop();
-    work?.remove();
-  });
-  beforeEach(() => proxy?.reset());
 
   it('answers the Basic challenge with credentials from a Docker config.json, then sends them up front', async () => {
-    const credentials = dockerConfig(work.path, proxy.host, 'alice', PASSWORD);
-    const source = await openSource(`${proxy.host}/app:1.0`, { registry: { credentials, cache: false } });
-    assert.deepEqual(seen(proxy), ['GET /v2/app/manifests/1.0 401', 'GET /v2/app/manifests/1.0 200']);
-    assert.equal(proxy.requests[0].headers.authorization, undefined, 'the first request is anonymous');
-    assert.equal(proxy.requests[1].headers.authorization, `Basic ${base64(`alice:${PASSWORD}`)}`);
-    proxy.reset();
+    const credentials = dockerConfig(at.work.path, at.proxy.host, 'alice', PASSWORD);
+    const source = await openSource(`${at.proxy.host}/app:1.0`, { registry: { credentials, cache: false } });
+    assert.deepEqual(seen(at.proxy), ['GET /v2/app/manifests/1.0 401', 'GET /v2/app/manifests/1.0 200']);
+    assert.equal(at.proxy.requests[0].headers.authorization, undefined, 'the first request is anonymous');
+    assert.equal(at.proxy.requests[1].headers.authorization, `Basic ${base64(`alice:${PASSWORD}`)}`);
+    at.proxy.reset();
     const graph = await buildImageGraph(source);
     const config = graph.nodes.find((node) => node.kind === 'config')!;
     assert.equal(sha256(await collect(await source.open(config.digest))), config.digest);
-    assert.ok(proxy.requests.length > 0);
-    for (const request of proxy.requests) {
+    assert.ok(at.proxy.requests.length > 0);
+    for (const request of at.proxy.requests) {
       assert.equal(request.status, 200, `${request.path}: no second challenge round`);
       assert.equal(request.headers.authorization, `Basic ${base64(`alice:${PASSWORD}`)}`);
     }
   });
 
   it('says the registry refused user alice (and where the password came from) on a wrong password, without the password', async () => {
-    const credentials = dockerConfig(work.path, proxy.host, 'alice', WRONG);
-    await assert.rejects(openSource(`${proxy.host}/app:1.0`, { registry: { credentials, cache: false } }), (error: unknown) => {
+    const credentials = dockerConfig(at.work.path, at.proxy.host, 'alice', WRONG);
+    await assert.rejects(openSource(`${at.proxy.host}/app:1.0`, { registry: { credentials, cache: false } }), (error: unknown) => {
       assert.ok(isImageError(error, 'unauthorized'), String(error));
       assert.match(error.message, /refused user 'alice' \(from .*config\.json\)/);
       assert.match(error.message, /HTTP 401/);
       assertNoSecret(error.message);
       return true;
     });
-    assert.equal(proxy.requests.length, 2, 'one retry with credentials, not a loop');
+    assert.equal(at.proxy.requests.length, 2, 'one retry with credentials, not a loop');
   });
 
   it('says a login is needed when no credentials are stored', async () => {
-    await assert.rejects(openSource(`${proxy.host}/app:1.0`, { registry: { credentials: noCredentials, cache: false } }), (error: unknown) => isImageError(error, 'unauthorized') && /user name and password .* none is stored; log in/.test(error.message));
+    await assert.rejects(openSource(`${at.proxy.host}/app:1.0`, { registry: { credentials: noCredentials, cache: false } }), (error: unknown) => isImageError(error, 'unauthorized') && /user name and password .* none is stored; log in/.test(error.message));
   });
 });
 
 describe('registry: Docker token authentication (real registry, JWT issuer in the test)', function () {
   this.timeout(300_000);
-  let registry: RunningRegistry;
   let tokens: TokenServer;
-  let proxy: Proxy;
   let storage: FakeServer;
-  let storageRequests: Array<{ path: string; headers: IncomingHttpHeaders }>;
-  let work: ReturnType<typeof temporaryDirectory>;
+  const storageRequests: Array<{ path: string; headers: IncomingHttpHeaders }> = [];
   const manifestDigest = JSON.parse(readFileSync(path.join(FIXTURES, 'oci-layout/index.json'), 'utf8')).manifests[0].digest as string;
-
-  before(async function () {
-    if (!haveRegistryTools()) this.skip();
-    work = temporaryDirectory('cie-token-');
-    tokens = await startTokenServer(work.path, { alice: PASSWORD });
-    registry = await startRegistry({ type: 'token', realm: tokens.realm, service: tokens.service, issuer: tokens.issuer, rootCertBundle: tokens.certificate });
-    await skopeoPush(`oci:${FIXTURES}/oci-layout:1.0`, `${registry.host}/app:1.0`, { creds: `alice:${PASSWORD}` });
-    await skopeoPush(`oci:${FIXTURES}/oci-layout:1.0`, `${registry.host}/private/app:1.0`, { creds: `alice:${PASSWORD}` });
-    proxy = await startProxy(registry.port);
-    // "Object storage" on another port: blobs redirected here must arrive without our token.
-    storageRequests = [];
-    storage = await startFakeServer((request, response) => {
-      storageRequests.push({ path: request.url ?? '', headers: request.headers });
-      const hex = /\/storage\/sha256\/([a-f0-9]{64})/.exec(request.url ?? '')?.[1];
-      if (!hex) {
-        response.writeHead(404).end();
-        return;
-      }
-      response.writeHead(200, { 'Content-Type': 'application/octet-stream' });
-      response.end(readFileSync(path.join(FIXTURES, 'oci-layout/blobs/sha256', hex)));
-    });
-  });
-  after(async () => {
-    await proxy?.stop();
-    await storage?.stop();
-    await registry?.stop();
-    await tokens?.stop();
-    work?.remove();
+  const at = useRegistry({
+    prefix: 'cie-token-',
+    auth: async (workDirectory) => {
+      tokens = await startTokenServer(workDirectory, { alice: PASSWORD });
+      return { type: 'token', realm: tokens.realm, service: tokens.service, issuer: tokens.issuer, rootCertBundle: tokens.certificate };
+    },
+    populate: async ({ host }) => {
+      await skopeoPush(`oci:${FIXTURES}/oci-layout:1.0`, `${host}/app:1.0`, { creds: `alice:${PASSWORD}` });
+      await skopeoPush(`oci:${FIXTURES}/oci-layout:1.0`, `${host}/private/app:1.0`, { creds: `alice:${PASSWORD}` });
+      // "Object storage" on another port: blobs redirected here must arrive without our token.
+      storage = await startFakeServer((request, response) => {
+        storageRequests.push({ path: request.url ?? '', headers: request.headers });
+        const hex = /\/storage\/sha256\/([a-f0-9]{64})/.exec(request.url ?? '')?.[1];
+        if (!hex) {
+          response.writeHead(404).end();
+          return;
+        }
+        response.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+        response.end(readFileSync(path.join(FIXTURES, 'oci-layout/blobs/sha256', hex)));
+      });
+    },
+    teardown: async () => {
+      await storage?.stop();
+      await tokens?.stop();
+    },
   });
   beforeEach(() => {
-    proxy?.reset();
     if (tokens) tokens.requests.length = 0;
-    if (storageRequests) storageRequests.length = 0;
+    storageRequests.length = 0;
   });
 
   it('mounts anonymously: 401, one anonymous pull token, retry; later requests reuse the token', async () => {
-    const cache = path.join(work.path, 'cache-anonymous');
-    const source = await openSource(`${proxy.host}/app:1.0`, { registry: { credentials: noCredentials, cache } });
-    assert.deepEqual(seen(proxy), ['GET /v2/app/manifests/1.0 401', 'GET /v2/app/manifests/1.0 200']);
+    const cache = path.join(at.work.path, 'cache-anonymous');
+    const source = await openSource(`${at.proxy.host}/app:1.0`, { registry: { credentials: noCredentials, cache } });
+    assert.deepEqual(seen(at.proxy), ['GET /v2/app/manifests/1.0 401', 'GET /v2/app/manifests/1.0 200']);
     assert.deepEqual(tokens.requests, [{ scopes: ['repository:app:pull'], account: undefined, authenticated: false, status: 200 }]);
-    assert.match(String(proxy.requests[1].headers.authorization), /^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
+    assert.match(String(at.proxy.requests[1].headers.authorization), /^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
     const graph = await buildImageGraph(source);
     for (const node of graph.nodes.filter((candidate) => candidate.kind !== 'manifest')) assert.equal(sha256(await collect(await source.open(node.digest))), node.digest);
     assert.equal(tokens.requests.length, 1, 'the token is cached for its scope');
 
-    proxy.reset();
+    at.proxy.reset();
     tokens.requests.length = 0;
-    const reopened = await openSource(`${proxy.host}/app:1.0`, { registry: { credentials: noCredentials, cache } });
+    const reopened = await openSource(`${at.proxy.host}/app:1.0`, { registry: { credentials: noCredentials, cache } });
     await buildImageGraph(reopened);
-    assert.deepEqual(seen(proxy), ['HEAD /v2/app/manifests/1.0 401', 'HEAD /v2/app/manifests/1.0 200'], 'a new process: one HEAD, answered after one token request');
+    assert.deepEqual(seen(at.proxy), ['HEAD /v2/app/manifests/1.0 401', 'HEAD /v2/app/manifests/1.0 200'], 'a new process: one HEAD, answered after one token request');
     assert.equal(tokens.requests.length, 1);
   });
 
   it('pings: the registry asks for a Bearer token from the test issuer', async () => {
-    const result = await new RegistryClient({ credentials: noCredentials }).ping(proxy.host);
+    const result = await new RegistryClient({ credentials: noCredentials }).ping(at.proxy.host);
     assert.equal(result.status, 401);
     assert.deepEqual(result.challenges, [{ scheme: 'bearer', params: { realm: tokens.realm, service: tokens.service } }]);
     assert.equal(tokens.requests.length, 0, 'a ping does not authenticate');
   });
 
   it('asks for a token per scope and keeps each', async () => {
-    const client = new RegistryClient({ credentials: dockerConfig(work.path, proxy.host, 'alice', PASSWORD) });
+    const client = new RegistryClient({ credentials: dockerConfig(at.work.path, at.proxy.host, 'alice', PASSWORD) });
     for (let round = 0; round < 2; round++) {
-      for (const repository of ['app', 'private/app']) assert.equal((await client.getManifest({ registry: proxy.host, repository }, '1.0')).digest, manifestDigest);
+      for (const repository of ['app', 'private/app']) assert.equal((await client.getManifest({ registry: at.proxy.host, repository }, '1.0')).digest, manifestDigest);
     }
     assert.deepEqual(tokens.requests.map((request) => [request.scopes, request.account, request.authenticated]), [
       [['repository:app:pull'], 'alice', true],
@@ -180,7 +155,7 @@ describe('registry: Docker token authentication (real registry, JWT issuer in th
   });
 
   it('refuses anonymous access to a private repository with a clear message', async () => {
-    await assert.rejects(openSource(`${proxy.host}/private/app:1.0`, { registry: { credentials: noCredentials, cache: false } }), (error: unknown) => {
+    await assert.rejects(openSource(`${at.proxy.host}/private/app:1.0`, { registry: { credentials: noCredentials, cache: false } }), (error: unknown) => {
       assert.ok(isImageError(error, 'unauthorized'), String(error));
       assert.match(error.message, /refused anonymous access \(HTTP 401: UNAUTHORIZED/);
       assert.match(error.message, /log in/);
@@ -189,7 +164,7 @@ describe('registry: Docker token authentication (real registry, JWT issuer in th
   });
 
   it('reports a wrong password as the token server refusing user alice, without the password', async () => {
-    await assert.rejects(openSource(`${proxy.host}/app:1.0`, { registry: { credentials: dockerConfig(work.path, proxy.host, 'alice', WRONG), cache: false } }), (error: unknown) => {
+    await assert.rejects(openSource(`${at.proxy.host}/app:1.0`, { registry: { credentials: dockerConfig(at.work.path, at.proxy.host, 'alice', WRONG), cache: false } }), (error: unknown) => {
       assert.ok(isImageError(error, 'unauthorized'), String(error));
       assert.ok(error.message.includes(`the token server ${tokens.realm} refused user 'alice'`), error.message);
       assert.match(error.message, /invalid username or password/);
@@ -200,23 +175,23 @@ describe('registry: Docker token authentication (real registry, JWT issuer in th
   });
 
   it('follows a blob redirect to another host without the Authorization header', async () => {
-    const source = await openSource(`${proxy.host}/app:1.0`, { registry: { credentials: noCredentials, cache: false } });
+    const source = await openSource(`${at.proxy.host}/app:1.0`, { registry: { credentials: noCredentials, cache: false } });
     const graph = await buildImageGraph(source);
     const layer = graph.nodes.find((node) => node.kind === 'layer')!;
-    proxy.intercept = (request) => (request.url?.includes('/blobs/') ? { respond: { status: 307, headers: { Location: `http://${storage.host}/storage/sha256/${layer.digest.slice(7)}?X-Signature=s3cr3t` } } } : undefined);
+    at.proxy.intercept = (request) => (request.url?.includes('/blobs/') ? { respond: { status: 307, headers: { Location: `http://${storage.host}/storage/sha256/${layer.digest.slice(7)}?X-Signature=s3cr3t` } } } : undefined);
     const bytes = await collect(await source.open(layer.digest));
     assert.equal(sha256(bytes), layer.digest);
-    const blobRequest = proxy.requests.find((request) => request.path.includes('/blobs/'));
+    const blobRequest = at.proxy.requests.find((request) => request.path.includes('/blobs/'));
     assert.match(String(blobRequest?.headers.authorization), /^Bearer /, 'the registry got the token');
     assert.equal(storageRequests.length, 1);
     assert.equal(storageRequests[0].headers.authorization, undefined, 'the other host did not');
 
     // The redirect target serves other bytes: the verifying reader refuses them.
-    proxy.intercept = (request) => (request.url?.includes('/blobs/') ? { respond: { status: 302, headers: { Location: `http://${storage.host}/storage/sha256/${manifestDigest.slice(7)}` } } } : undefined);
+    at.proxy.intercept = (request) => (request.url?.includes('/blobs/') ? { respond: { status: 302, headers: { Location: `http://${storage.host}/storage/sha256/${manifestDigest.slice(7)}` } } } : undefined);
     await assert.rejects(collect(await source.open(layer.digest)), (error: unknown) => isImageError(error, 'digest-mismatch') || isImageError(error, 'size-mismatch'));
 
     // A redirect to plain HTTP on a host that is not allowed is not followed at all.
-    proxy.intercept = (request) => (request.url?.includes('/blobs/') ? { respond: { status: 307, headers: { Location: 'http://storage.example.invalid/blob' } } } : undefined);
+    at.proxy.intercept = (request) => (request.url?.includes('/blobs/') ? { respond: { status: 307, headers: { Location: 'http://storage.example.invalid/blob' } } } : undefined);
     await assert.rejects(source.open(layer.digest), (error: unknown) => isImageError(error, 'network') && /refusing to follow a redirect to http:\/\/storage\.example\.invalid\/blob/.test(error.message));
   });
 });

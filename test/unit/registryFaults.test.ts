@@ -9,106 +9,84 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as path from 'node:path';
-import type { Readable } from 'node:stream';
 import { isImageError } from '../../src/core/errors';
 import { RegistryClient } from '../../src/core/registry/client';
 import type { HttpSettings } from '../../src/core/registry/request';
 import { openSource } from '../../src/core/sources/openSource';
-import { closeServer, FIXTURES, haveRegistryTools, listen, selfSignedCertificate, skopeoPush, startFakeServer, startProxy, startRegistry, temporaryDirectory, type Proxy, type RunningRegistry } from './support/registryServer';
+import { closeServer, FIXTURES, haveRegistryTools, listen, selfSignedCertificate, skopeoPush, startFakeServer, temporaryDirectory } from './support/registryServer';
+import { collect, useRegistry } from './support/useRegistry';
 
 const sha256 = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 const noCredentials = async () => undefined;
 /** Fast, deterministic retries for tests: 3 attempts, no jitter delay. */
 const FAST: Partial<HttpSettings> = { retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 50, maxRetryAfterMs: 5_000 }, random: () => 0.5 };
 
-async function collect(readable: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of readable) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 describe('registry: retries, digest checks and faults (proxy in front of a real registry)', function () {
   this.timeout(300_000);
-  let registry: RunningRegistry;
-  let proxy: Proxy;
-  let work: ReturnType<typeof temporaryDirectory>;
+  const at = useRegistry({ prefix: 'cie-faults-', populate: ({ host }) => skopeoPush(`oci:${FIXTURES}/oci-layout:1.0`, `${host}/app:1.0`) });
   const manifestDigest = JSON.parse(readFileSync(path.join(FIXTURES, 'oci-layout/index.json'), 'utf8')).manifests[0].digest as string;
   const manifest = JSON.parse(readFileSync(path.join(FIXTURES, 'oci-layout/blobs/sha256', manifestDigest.slice(7)), 'utf8')) as { config: { digest: string }; layers: Array<{ digest: string; size: number }> };
   const client = (log?: string[]) => new RegistryClient({ credentials: noCredentials, http: { ...FAST, log: log ? (line) => log.push(line) : undefined } });
-  const repository = () => ({ registry: proxy.host, repository: 'app' });
-
-  before(async function () {
-    if (!haveRegistryTools()) this.skip();
-    work = temporaryDirectory('cie-faults-');
-    registry = await startRegistry();
-    await skopeoPush(`oci:${FIXTURES}/oci-layout:1.0`, `${registry.host}/app:1.0`);
-    proxy = await startProxy(registry.port);
-  });
-  after(async () => {
-    await proxy?.stop();
-    await registry?.stop();
-    work?.remove();
-  });
-  beforeEach(() => proxy?.reset());
+  const repository = () => ({ registry: at.proxy.host, repository: 'app' });
 
   it('retries 500s and succeeds on the third attempt', async () => {
     const log: string[] = [];
-    proxy.intercept = (_request, count) => (count <= 2 ? { respond: { status: 500, body: '{"errors":[{"code":"UNKNOWN","message":"boom"}]}' } } : undefined);
+    at.proxy.intercept = (_request, count) => (count <= 2 ? { respond: { status: 500, body: '{"errors":[{"code":"UNKNOWN","message":"boom"}]}' } } : undefined);
     const fetched = await client(log).getManifest(repository(), '1.0');
     assert.equal(fetched.digest, manifestDigest);
-    assert.deepEqual(proxy.requests.map((request) => request.status), [500, 500, 200]);
+    assert.deepEqual(at.proxy.requests.map((request) => request.status), [500, 500, 200]);
     assert.equal(log.filter((line) => / → 500 /.test(line)).length, 2);
   });
 
   it('honours Retry-After on 429', async () => {
-    proxy.intercept = (_request, count) => (count === 1 ? { respond: { status: 429, headers: { 'Retry-After': '1' } } } : undefined);
+    at.proxy.intercept = (_request, count) => (count === 1 ? { respond: { status: 429, headers: { 'Retry-After': '1' } } } : undefined);
     const started = Date.now();
     await client().getManifest(repository(), '1.0');
     assert.ok(Date.now() - started >= 950, `waited ${Date.now() - started} ms`);
-    assert.deepEqual(proxy.requests.map((request) => request.status), [429, 200]);
+    assert.deepEqual(at.proxy.requests.map((request) => request.status), [429, 200]);
   });
 
   it('reports a registry that keeps failing after a bounded number of attempts', async () => {
-    proxy.intercept = () => ({ respond: { status: 503, body: '{"errors":[{"code":"UNAVAILABLE","message":"maintenance"}]}' } });
+    at.proxy.intercept = () => ({ respond: { status: 503, body: '{"errors":[{"code":"UNAVAILABLE","message":"maintenance"}]}' } });
     await assert.rejects(client().getManifest(repository(), '1.0'), (error: unknown) => isImageError(error, 'network') && /the registry failed \(HTTP 503: UNAVAILABLE maintenance\) after 3 attempts/.test(error.message));
-    assert.equal(proxy.requests.length, 3);
-    proxy.reset();
-    proxy.intercept = () => ({ respond: { status: 429, headers: { 'Retry-After': '3600' } } });
+    assert.equal(at.proxy.requests.length, 3);
+    at.proxy.reset();
+    at.proxy.intercept = () => ({ respond: { status: 429, headers: { 'Retry-After': '3600' } } });
     const started = Date.now();
     await assert.rejects(client().getManifest(repository(), '1.0'), (error: unknown) => isImageError(error, 'network') && /rate limiting/.test(error.message));
-    assert.equal(proxy.requests.length, 1, 'an hour-long Retry-After is reported, not waited for');
+    assert.equal(at.proxy.requests.length, 1, 'an hour-long Retry-After is reported, not waited for');
     assert.ok(Date.now() - started < 3000);
   });
 
   it('retries dropped connections, and reports them when they keep dropping', async () => {
-    proxy.intercept = (_request, count) => (count <= 2 ? { drop: true } : undefined);
+    at.proxy.intercept = (_request, count) => (count <= 2 ? { drop: true } : undefined);
     assert.equal((await client().getManifest(repository(), '1.0')).digest, manifestDigest);
-    assert.deepEqual(proxy.requests.map((request) => request.status), [-1, -1, 200]);
-    proxy.reset();
-    proxy.intercept = () => ({ drop: true });
-    await assert.rejects(client().getManifest(repository(), '1.0'), (error: unknown) => isImageError(error, 'network') && /after 3 attempts/.test(error.message) && error.message.includes(`GET http://${proxy.host}/v2/app/manifests/1.0 failed`));
-    assert.equal(proxy.requests.length, 3);
+    assert.deepEqual(at.proxy.requests.map((request) => request.status), [-1, -1, 200]);
+    at.proxy.reset();
+    at.proxy.intercept = () => ({ drop: true });
+    await assert.rejects(client().getManifest(repository(), '1.0'), (error: unknown) => isImageError(error, 'network') && /after 3 attempts/.test(error.message) && error.message.includes(`GET http://${at.proxy.host}/v2/app/manifests/1.0 failed`));
+    assert.equal(at.proxy.requests.length, 3);
   });
 
   it('rejects a manifest whose bytes do not match its digest (by tag, by digest, and when mounting)', async () => {
     const tamper = (body: Buffer) => Buffer.from(body.toString('utf8').replace('"schemaVersion":2', '"schemaVersion": 2'));
-    proxy.intercept = (request) => (request.url?.includes('/manifests/') ? { rewrite: tamper } : undefined);
+    at.proxy.intercept = (request) => (request.url?.includes('/manifests/') ? { rewrite: tamper } : undefined);
     const original = readFileSync(path.join(FIXTURES, 'oci-layout/blobs/sha256', manifestDigest.slice(7)));
     const actual = sha256(tamper(original));
     assert.notEqual(actual, manifestDigest);
     await assert.rejects(client().getManifest(repository(), '1.0'), (error: unknown) => isImageError(error, 'digest-mismatch') && error.message.includes(`expected ${manifestDigest}, actual ${actual}`) && /Docker-Content-Digest/.test(error.message));
     await assert.rejects(client().getManifest(repository(), manifestDigest), (error: unknown) => isImageError(error, 'digest-mismatch') && /the digest asked for/.test(error.message));
-    await assert.rejects(openSource(`${proxy.host}/app:1.0`, { registry: { credentials: noCredentials, cache: path.join(work.path, 'cache-a') } }), (error: unknown) => isImageError(error, 'digest-mismatch'));
+    await assert.rejects(openSource(`${at.proxy.host}/app:1.0`, { registry: { credentials: noCredentials, cache: path.join(at.work.path, 'cache-a') } }), (error: unknown) => isImageError(error, 'digest-mismatch'));
   });
 
   it('rejects a blob whose bytes do not match its digest, and does not cache it', async () => {
-    const cache = path.join(work.path, 'cache-b');
-    const source = await openSource(`${proxy.host}/app:1.0`, { registry: { credentials: noCredentials, cache } });
+    const cache = path.join(at.work.path, 'cache-b');
+    const source = await openSource(`${at.proxy.host}/app:1.0`, { registry: { credentials: noCredentials, cache } });
     const layer = manifest.layers[manifest.layers.length - 1];
-    proxy.intercept = (request) => (request.url?.includes('/blobs/') ? { rewrite: (body) => Buffer.concat([body.subarray(0, body.length - 1), Buffer.from([body[body.length - 1] ^ 1])]) } : undefined);
+    at.proxy.intercept = (request) => (request.url?.includes('/blobs/') ? { rewrite: (body) => Buffer.concat([body.subarray(0, body.length - 1), Buffer.from([body[body.length - 1] ^ 1])]) } : undefined);
     await assert.rejects(collect(await source.open(layer.digest)), (error: unknown) => isImageError(error, 'digest-mismatch') && error.message.includes(`expected ${layer.digest}`));
     assert.ok(!existsSync(path.join(cache, 'blobs/sha256', layer.digest.slice(7))), 'nothing unverified is cached');
-    proxy.intercept = undefined;
+    at.proxy.intercept = undefined;
     assert.equal(sha256(await collect(await source.open(layer.digest))), layer.digest, 'the next read fetches again and verifies');
     assert.ok(existsSync(path.join(cache, 'blobs/sha256', layer.digest.slice(7))));
   });
