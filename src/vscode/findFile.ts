@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { shortDigest } from '../core/digest';
 import type { FileNode, FileSystemView } from '../core/filesystem';
-import type { GraphNode } from '../core/model/imageGraph';
+import { isUnread, type GraphNode } from '../core/model/imageGraph';
 import type { ImageFilesystems } from './imageFilesystems';
 import { toImageUri } from './imageUri';
 import type { MountedSource, SourceManager } from './sourceManager';
@@ -34,9 +34,10 @@ export async function findFileInImage(sources: SourceManager, filesystems: Image
     if (sources.list().length === 0) void vscode.window.showInformationMessage('Open an image archive or layout first.');
     return;
   }
-  const images = mounted.graph.nodes.filter((node) => node.kind === 'manifest' && mounted.graph.documents.get(node.digest)?.type === 'manifest');
+  const images = mounted.graph.nodes.filter((node) => node.kind === 'manifest' && (isUnread(mounted.graph, node) || mounted.graph.documents.get(node.digest)?.type === 'manifest'));
   const image = preselected?.image ?? (await pick(images.map((node) => ({ label: node.names?.join(', ') || node.platform || shortDigest(node.digest), description: shortDigest(node.digest), node })), 'Which image?'))?.node;
   if (!image) return;
+  await mounted.expand([image.digest]); // a registry image: its manifest, if not read yet
   const document = mounted.graph.documents.get(image.digest);
   if (document?.type !== 'manifest') return;
   const choices = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Indexing the layers of ${shortDigest(image.digest)}`, cancellable: true }, async (_progress, token) => {

@@ -4,6 +4,7 @@ import { shortDigest } from '../core/digest';
 import { ImageError } from '../core/errors';
 import { findLayer, loadLayerView, loadMergedFilesystem, type ImageLayers, type LayerView, type MergedFilesystem } from '../core/filesystem';
 import type { LayerReader } from '../core/layers/layerIndex';
+import { isUnread } from '../core/model/imageGraph';
 import { toOperation } from './cancellation';
 import type { MountedSource } from './sourceManager';
 
@@ -36,15 +37,28 @@ export class ImageFilesystems {
     throw new ImageError('missing-blob', 'no image in this source lists that layer', { source: mounted.spec, subject: layerDigest });
   }
 
+  /**
+   * A lazily mounted registry image may not have read the manifest that lists a layer yet (an
+   * editor restored after a reload): then every unread image manifest is read.
+   */
+  private async readManifestListing(mounted: MountedSource, layerDigest: string, operation: OperationOptions): Promise<void> {
+    const listed = [...mounted.graph.documents.values()].some((document) => document.type === 'manifest' && findLayer(document.layers, layerDigest) !== undefined);
+    if (!listed) await mounted.expand(mounted.graph.nodes.filter((node) => isUnread(mounted.graph, node)).map((node) => node.digest), operation);
+  }
+
   layerView(mounted: MountedSource, layerDigest: string, options?: OperationOptions): Promise<LayerView> {
-    return this.cached(mounted, `layer:${layerDigest}`, `Indexing layer ${shortDigest(layerDigest)}`, (operation) => {
+    return this.cached(mounted, `layer:${layerDigest}`, `Indexing layer ${shortDigest(layerDigest)}`, async (operation) => {
+      await this.readManifestListing(mounted, layerDigest, operation);
       const { image, position } = this.imageOfLayer(mounted, layerDigest);
       return loadLayerView(image, position, operation);
     }, options) as Promise<LayerView>;
   }
 
   mergedView(mounted: MountedSource, imageDigest: string, options?: OperationOptions): Promise<MergedFilesystem> {
-    return this.cached(mounted, `rootfs:${imageDigest}`, `Indexing the layers of ${shortDigest(imageDigest)}`, (operation) => loadMergedFilesystem(this.imageLayers(mounted, imageDigest), operation), options) as Promise<MergedFilesystem>;
+    return this.cached(mounted, `rootfs:${imageDigest}`, `Indexing the layers of ${shortDigest(imageDigest)}`, async (operation) => {
+      await mounted.expand([imageDigest], operation);
+      return loadMergedFilesystem(this.imageLayers(mounted, imageDigest), operation);
+    }, options) as Promise<MergedFilesystem>;
   }
 
   /** Image layers plus position, for reading a file of a layer view. */

@@ -1,12 +1,15 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OperationOptions } from '../core/cancellation';
-import { buildImageGraph, type GraphNode, type ImageGraph } from '../core/model/imageGraph';
+import { buildImageGraph, expandGraphNode, type GraphNode, type ImageGraph } from '../core/model/imageGraph';
 import { DigestCatalog } from '../core/model/digestCatalog';
 import type { ImageSource } from '../core/sources/imageSource';
 import { openSource, splitSourcePrefix, type OpenSourceOptions } from '../core/sources/openSource';
 
-/** A source the user opened, with its graph read once. */
+/**
+ * A source the user opened, with its graph. Local sources are read whole when mounted; a registry
+ * reference only down to its root's document, deeper documents when `expand` asks for them.
+ */
 export interface MountedSource {
   /** The normalised spec: an absolute path (with its prefix, if one was given). It is the key in our URIs. */
   readonly spec: string;
@@ -16,6 +19,12 @@ export interface MountedSource {
   readonly nodes: ReadonlyMap<string, GraphNode>;
   /** Explains digests met in documents (links, hovers). */
   readonly catalog: DigestCatalog;
+  /**
+   * Reads the documents of these nodes if they are still unread (a registry image's manifest and,
+   * when its platform is unknown, its config), adding what they reference to the graph. Concurrent
+   * calls for one digest share the reads; a failure is reported on the node and thrown.
+   */
+  expand(digests: readonly string[], options?: OperationOptions): Promise<void>;
 }
 
 /** Normalises what a user typed or picked into the spec used in URIs: absolute path, prefix kept. */
@@ -64,14 +73,33 @@ export class SourceManager implements vscode.Disposable {
   private async open(spec: string, options: OperationOptions): Promise<MountedSource> {
     const source = await openSource(spec, { ...this.openOptions(), ...options });
     try {
-      const graph = await buildImageGraph(source, options);
+      // A registry mount fetches the root's document and nothing else: the rest on expansion.
+      const graph = await buildImageGraph(source, { ...options, depth: source.kind === 'registry' ? 'roots' : 'all' });
+      const nodes = new Map(graph.nodes.map((node) => [node.digest, node]));
+      const catalog = new DigestCatalog(source, graph);
+      const expansions = new Map<string, Promise<void>>();
+      const expandOne = (digest: string, operation: OperationOptions): Promise<void> => {
+        let pending = expansions.get(digest);
+        if (!pending) {
+          pending = expandGraphNode(source, graph, digest, operation).then((added) => {
+            for (const node of added) nodes.set(node.digest, node);
+            if (added.length > 0) catalog.learn(added);
+          });
+          expansions.set(digest, pending);
+          pending.catch(() => expansions.delete(digest));
+        }
+        return pending;
+      };
       const mounted: MountedSource = {
         spec,
         label: spec.startsWith('docker://') ? spec.slice('docker://'.length) : path.basename(splitSourcePrefix(spec).location),
         source,
         graph,
-        nodes: new Map(graph.nodes.map((node) => [node.digest, node])),
-        catalog: new DigestCatalog(source, graph),
+        nodes,
+        catalog,
+        expand: async (digests, operation = {}) => {
+          await Promise.all(digests.map((digest) => expandOne(digest, operation)));
+        },
       };
       this.mounted.set(spec, mounted);
       this.changed.fire();

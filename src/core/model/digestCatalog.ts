@@ -38,6 +38,12 @@ export class DigestCatalog {
     return viaDiffId ? { type: 'diff-id', ...viaDiffId } : { type: 'unknown' };
   }
 
+  /** Nodes a lazily read graph gained (an expanded registry image); diff_ids are looked up again. */
+  learn(nodes: readonly GraphNode[]): void {
+    for (const node of nodes) this.nodes.set(node.digest, node);
+    this.diffIds = undefined;
+  }
+
   node(digest: string): GraphNode | undefined {
     return this.nodes.get(digest);
   }

@@ -81,20 +81,99 @@ export interface GraphOptions extends OperationOptions {
 /** Walks a source from its roots: reads each index and manifest once, marks absent blobs, links attestations and referrers. */
 export async function buildImageGraph(source: ImageSource, options: GraphOptions = {}): Promise<ImageGraph> {
   const shallow = options.depth === 'roots';
-  const progress = throttledProgress(options.progress);
-  const nodes = new Map<string, GraphNode>();
-  const documents = new Map<string, ImageDocument>();
   const roots = await source.roots(options);
-  const queue: Visit[] = roots.map((root) => ({ descriptor: root.descriptor, platform: formatPlatform(root.descriptor.platform) }));
+  const walk = new GraphWalk(source, options, { shallow, readConfigs: !shallow });
+  for (const root of roots) walk.enqueue({ descriptor: root.descriptor, platform: formatPlatform(root.descriptor.platform) });
+  await walk.drain();
 
-  const visit = async ({ descriptor, parent, childKind, platform }: Visit): Promise<void> => {
-    const existing = nodes.get(descriptor.digest);
+  // OCI 1.1 referrers that index.json does not list: unreferenced small manifests with a subject.
+  const listed = await source.list(options);
+  for (const digest of shallow ? [] : (listed ?? [])) {
+    if (walk.nodes.has(digest)) continue;
+    const stat = await source.stat(digest, options);
+    if (!stat || stat.size > REFERRER_PEEK_LIMIT) continue;
+    const document = await peekDocument(source, digest, options);
+    if (document && document.type !== 'schema1' && document.subject) {
+      walk.enqueue({ descriptor: { mediaType: document.mediaType, digest, size: stat.size } });
+      await walk.drain();
+    }
+  }
+
+  linkAttestationsAndReferrers(walk.nodes, walk.nodes.values());
+  const unreferenced: Array<{ digest: string; size: number }> = [];
+  for (const digest of listed ?? []) {
+    if (walk.nodes.has(digest)) continue;
+    unreferenced.push({ digest, size: (await source.stat(digest, options))?.size ?? 0 });
+  }
+  const graphRoots = roots.map((root) => ({ names: root.names, digest: root.descriptor.digest, mediaType: root.descriptor.mediaType, size: root.descriptor.size }));
+  for (const root of graphRoots) {
+    const node = walk.nodes.get(root.digest);
+    if (node && root.names.length > 0) node.names = [...new Set([...(node.names ?? []), ...root.names])];
+  }
+  return { source: { location: source.location, kind: source.kind, format: source.format }, roots: graphRoots, nodes: [...walk.nodes.values()], unreferenced, documents: walk.documents };
+}
+
+/** Whether a node of a `depth: 'roots'` graph still has a document to read (an unexpanded platform image, a nested index). */
+export function isUnread(graph: ImageGraph, node: GraphNode): boolean {
+  return node.present && !graph.documents.has(node.digest) && node.error === undefined && (node.kind === 'manifest' || node.kind === 'index' || node.kind === 'attestation-manifest' || node.kind === 'artifact');
+}
+
+/**
+ * Reads one unread node of a shallow graph (what expanding it in a tree asks for): its document,
+ * its image config when the platform is not known yet, and adds the descriptors the document
+ * references as nodes, unread. Mutates `graph` in place and returns the nodes it added.
+ */
+export async function expandGraphNode(source: ImageSource, graph: ImageGraph, digest: string, options: OperationOptions = {}): Promise<GraphNode[]> {
+  const node = graph.nodes.find((candidate) => candidate.digest === digest);
+  if (!node || !isUnread(graph, node)) return [];
+  const walk = new GraphWalk(source, options, { shallow: true, readConfigs: true }, new Map(graph.nodes.map((known) => [known.digest, known])), graph.documents);
+  const descriptor: Descriptor = { mediaType: node.mediaType, digest: node.digest, size: node.size, annotations: node.annotations };
+  if (node.artifactType) descriptor.artifactType = node.artifactType;
+  await walk.read(node, { descriptor, platform: node.platform });
+  await walk.drain();
+  const added = [...walk.nodes.values()].slice(graph.nodes.length);
+  graph.nodes.push(...added);
+  linkAttestationsAndReferrers(walk.nodes, [node, ...added]);
+  return added;
+}
+
+/** The breadth-first walk over documents behind buildImageGraph and expandGraphNode. */
+class GraphWalk {
+  private readonly queue: Visit[] = [];
+  private readonly progress: ReturnType<typeof throttledProgress>;
+
+  constructor(
+    private readonly source: ImageSource,
+    private readonly options: OperationOptions,
+    /** `shallow`: documents of non-root nodes stay unread; `readConfigs`: an image without a platform reads its config. */
+    private readonly mode: { shallow: boolean; readConfigs: boolean },
+    readonly nodes = new Map<string, GraphNode>(),
+    readonly documents = new Map<string, ImageDocument>(),
+  ) {
+    this.progress = throttledProgress(options.progress);
+  }
+
+  enqueue(visit: Visit): void {
+    this.queue.push(visit);
+  }
+
+  async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      throwIfCancelled(this.options.signal, 'reading the image graph');
+      await this.visit(this.queue.shift() as Visit);
+    }
+  }
+
+  /** Adds a descriptor as a node (once; a second parent is recorded) and reads its document when it has one to read. */
+  private async visit(visit: Visit): Promise<void> {
+    const { descriptor, parent, childKind, platform } = visit;
+    const existing = this.nodes.get(descriptor.digest);
     if (existing) {
       if (parent && !existing.parents.includes(parent.digest)) existing.parents.push(parent.digest);
       return;
     }
-    if (nodes.size >= MAX_NODES) throw new ImageError('too-large', `the image graph has more than ${MAX_NODES} descriptors`, { source: source.location });
-    const stat = await source.stat(descriptor.digest, options);
+    if (this.nodes.size >= MAX_NODES) throw new ImageError('too-large', `the image graph has more than ${MAX_NODES} descriptors`, { source: this.source.location });
+    const stat = await this.source.stat(descriptor.digest, this.options);
     const node: GraphNode = {
       digest: descriptor.digest,
       mediaType: descriptor.mediaType,
@@ -107,15 +186,24 @@ export async function buildImageGraph(source: ImageSource, options: GraphOptions
     };
     if (descriptor.artifactType) node.artifactType = descriptor.artifactType;
     if (platform && platform !== 'unknown/unknown') node.platform = platform;
-    nodes.set(node.digest, node);
-    progress({ message: `Reading ${node.digest}`, done: nodes.size });
+    this.nodes.set(node.digest, node);
+    this.progress({ message: `Reading ${node.digest}`, done: this.nodes.size });
     if (childKind !== undefined && childKind !== 'blob') return;
+    if (this.mode.shallow && parent) {
+      node.kind = childKind === 'blob' ? 'blob' : kindOfManifestLike(descriptor, undefined);
+      if (node.kind === 'attestation-manifest') markAttestation(node, descriptor);
+      return;
+    }
+    await this.read(node, visit);
+  }
 
+  /** Reads a node's document (when it may be a manifest), settles its kind and queues what it references. */
+  async read(node: GraphNode, { descriptor, childKind }: Visit): Promise<void> {
     let document: ImageDocument | undefined;
-    if (node.present && mayBeManifest(descriptor, childKind) && !(shallow && parent)) {
+    if (node.present && mayBeManifest(descriptor, childKind)) {
       try {
-        document = parseImageDocument(await readBlob(source, descriptor.digest, ReadLimits.manifest, options), descriptor.mediaType, { source: source.location, subject: descriptor.digest });
-        documents.set(node.digest, document);
+        document = parseImageDocument(await readBlob(this.source, descriptor.digest, ReadLimits.manifest, this.options), descriptor.mediaType, { source: this.source.location, subject: descriptor.digest });
+        this.documents.set(node.digest, document);
         if (!node.mediaType) node.mediaType = document.mediaType;
       } catch (error) {
         if (error instanceof ImageError && error.code === 'cancelled') throw error;
@@ -123,61 +211,30 @@ export async function buildImageGraph(source: ImageSource, options: GraphOptions
       }
     }
     node.kind = childKind === 'blob' && !document ? 'blob' : kindOfManifestLike(descriptor, document);
-    if (node.kind === 'attestation-manifest') {
-      delete node.platform;
-      const attests = descriptor.annotations?.[ATTESTATION_ANNOTATIONS.digest];
-      if (attests) node.attests = attests;
-    }
+    if (node.kind === 'attestation-manifest') markAttestation(node, descriptor);
     if (!document) return;
     if (document.type !== 'schema1') {
       if (document.subject) node.subject = document.subject.digest;
       if (document.artifactType) node.artifactType = document.artifactType;
     }
     if (document.type === 'index') {
-      for (const child of document.manifests) queue.push({ descriptor: child, parent: node, platform: formatPlatform(child.platform) });
+      for (const child of document.manifests) this.enqueue({ descriptor: child, parent: node, platform: formatPlatform(child.platform) });
     } else if (document.type === 'manifest') {
-      if (!node.platform && node.kind === 'manifest' && !shallow) node.platform = await platformFromConfig(source, document.config, document.mediaType, options);
-      queue.push({ descriptor: document.config, parent: node, childKind: 'config', platform: node.platform });
-      for (const layer of document.layers) queue.push({ descriptor: layer, parent: node, childKind: kindOfLayer(layer, node.kind), platform: node.platform });
+      if (!node.platform && node.kind === 'manifest' && this.mode.readConfigs) node.platform = await platformFromConfig(this.source, document.config, document.mediaType, this.options);
+      this.enqueue({ descriptor: document.config, parent: node, childKind: 'config', platform: node.platform });
+      for (const layer of document.layers) this.enqueue({ descriptor: layer, parent: node, childKind: kindOfLayer(layer, node.kind), platform: node.platform });
     } else {
       if (!node.platform && document.architecture) node.platform = `linux/${document.architecture}`;
-      for (const layerDigest of document.layerDigests) queue.push({ descriptor: { mediaType: '', digest: layerDigest, size: -1 }, parent: node, childKind: 'layer', platform: node.platform });
-    }
-  };
-
-  const drain = async () => {
-    while (queue.length > 0) {
-      throwIfCancelled(options.signal, 'reading the image graph');
-      await visit(queue.shift() as Visit);
-    }
-  };
-  await drain();
-
-  // OCI 1.1 referrers that index.json does not list: unreferenced small manifests with a subject.
-  const listed = await source.list(options);
-  for (const digest of shallow ? [] : (listed ?? [])) {
-    if (nodes.has(digest)) continue;
-    const stat = await source.stat(digest, options);
-    if (!stat || stat.size > REFERRER_PEEK_LIMIT) continue;
-    const document = await peekDocument(source, digest, options);
-    if (document && document.type !== 'schema1' && document.subject) {
-      queue.push({ descriptor: { mediaType: document.mediaType, digest, size: stat.size } });
-      await drain();
+      for (const layerDigest of document.layerDigests) this.enqueue({ descriptor: { mediaType: '', digest: layerDigest, size: -1 }, parent: node, childKind: 'layer', platform: node.platform });
     }
   }
+}
 
-  linkAttestationsAndReferrers(nodes);
-  const unreferenced: Array<{ digest: string; size: number }> = [];
-  for (const digest of listed ?? []) {
-    if (nodes.has(digest)) continue;
-    unreferenced.push({ digest, size: (await source.stat(digest, options))?.size ?? 0 });
-  }
-  const graphRoots = roots.map((root) => ({ names: root.names, digest: root.descriptor.digest, mediaType: root.descriptor.mediaType, size: root.descriptor.size }));
-  for (const root of graphRoots) {
-    const node = nodes.get(root.digest);
-    if (node && root.names.length > 0) node.names = [...new Set([...(node.names ?? []), ...root.names])];
-  }
-  return { source: { location: source.location, kind: source.kind, format: source.format }, roots: graphRoots, nodes: [...nodes.values()], unreferenced, documents };
+/** BuildKit attestation manifests say which image they describe; they have no platform of their own. */
+function markAttestation(node: GraphNode, descriptor: Descriptor): void {
+  delete node.platform;
+  const attests = descriptor.annotations?.[ATTESTATION_ANNOTATIONS.digest];
+  if (attests) node.attests = attests;
 }
 
 function mayBeManifest(descriptor: Descriptor, childKind: NodeKind | undefined): boolean {
@@ -205,16 +262,14 @@ async function peekDocument(source: ImageSource, digest: string, options: Operat
   }
 }
 
-function linkAttestationsAndReferrers(nodes: Map<string, GraphNode>): void {
-  for (const node of nodes.values()) {
-    if (node.attests) {
-      const image = nodes.get(node.attests);
-      if (image) image.attestations = [...(image.attestations ?? []), node.digest];
-    }
-    if (node.subject) {
-      const subject = nodes.get(node.subject);
-      if (subject) subject.referrers = [...(subject.referrers ?? []), node.digest];
-    }
+/** Records, on the nodes they point at, the attestation manifests and referrers among `from` (idempotent). */
+function linkAttestationsAndReferrers(nodes: Map<string, GraphNode>, from: Iterable<GraphNode>): void {
+  const link = (target: GraphNode | undefined, field: 'attestations' | 'referrers', digest: string) => {
+    if (target && !target[field]?.includes(digest)) target[field] = [...(target[field] ?? []), digest];
+  };
+  for (const node of from) {
+    if (node.attests) link(nodes.get(node.attests), 'attestations', node.digest);
+    if (node.subject) link(nodes.get(node.subject), 'referrers', node.digest);
   }
 }
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { shortDigest } from '../../core/digest';
 import { humanSize } from '../../core/format';
-import { childrenOf, type GraphNode } from '../../core/model/imageGraph';
+import { childrenOf, isUnread, type GraphNode } from '../../core/model/imageGraph';
 import { blobTitle } from '../documentTitles';
 import { toImageUri } from '../imageUri';
 import type { MountedSource } from '../sourceManager';
@@ -72,7 +72,7 @@ export class DescriptorItem implements TreeNode {
   }
 
   protected hasChildren(): boolean {
-    return this.childNodes().length > 0;
+    return isUnread(this.mounted.graph, this.graphNode) || this.childNodes().length > 0;
   }
 
   item(): vscode.TreeItem {
@@ -90,6 +90,7 @@ export class DescriptorItem implements TreeNode {
   }
 
   async children(): Promise<TreeNode[]> {
+    await this.mounted.expand([this.graphNode.digest]);
     return this.childNodes().map((child) => this.makeChild(this.mounted, child, this));
   }
 }

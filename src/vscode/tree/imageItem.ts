@@ -40,7 +40,9 @@ export class ImageItem extends DescriptorItem {
   }
 
   override async children(): Promise<TreeNode[]> {
+    await this.mounted.expand([this.graphNode.digest]); // a registry image: its manifest, fetched now
     const document = this.mounted.graph.documents.get(this.graphNode.digest);
+    if (!document && this.graphNode.error) return [new TextItem(this.mounted, this, 'Cannot read this image', { icon: 'error', description: this.graphNode.error, tooltip: this.graphNode.error })];
     if (!document || document.type === 'index') return super.children();
     const node = this.graphNode;
     const rows: TreeNode[] = [];
@@ -80,7 +82,10 @@ export class ImageItem extends DescriptorItem {
     const related = (digests: string[] | undefined) => (digests ?? []).map((digest) => this.mounted.nodes.get(digest)).filter((kid): kid is GraphNode => kid !== undefined);
     const attestations = attestationPlaces(this.mounted.graph, node.digest);
     if (attestations.length > 0) {
-      rows.push(new GroupItem(this.mounted, this, 'Attestations', { icon: 'verified', description: `${attestations.length}`, tooltip: 'SBOMs, provenance and signatures attached to this image (BuildKit attestation manifests, OCI 1.1 referrers, cosign tags).' }, (group) => attestationRows(this.mounted, group, node.digest)));
+      rows.push(new GroupItem(this.mounted, this, 'Attestations', { icon: 'verified', description: `${attestations.length}`, tooltip: 'SBOMs, provenance and signatures attached to this image (BuildKit attestation manifests, OCI 1.1 referrers, cosign tags).' }, async (group) => {
+        await this.mounted.expand(attestations.map((place) => place.container)); // registry: the attestation manifests, on first look
+        return attestationRows(this.mounted, group, node.digest);
+      }));
     }
     const referrers = related(node.referrers);
     if (referrers.length > 0) {

@@ -1,0 +1,68 @@
+/**
+ * Registry references in the real VS Code, against the real registry (Debian's docker-registry on
+ * 127.0.0.1 behind a counting proxy): what a mount, an expansion and a reopen cost in requests,
+ * the Tags node, Pull Platform…, and the cache commands.
+ */
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TreeRow } from '../../src/vscode/api';
+import { skopeoPush, type Proxy } from '../unit/support/registryServer';
+import { useRegistry } from '../unit/support/useRegistry';
+import { api } from './support';
+
+const FIXTURES = process.env.CIE_FIXTURES ?? '';
+const seen = (proxy: Proxy) => proxy.requests.map((request) => `${request.method} ${request.path}`);
+const indexOf = (layout: string) => JSON.parse(readFileSync(path.join(FIXTURES, layout, 'index.json'), 'utf8')).manifests[0].digest as string;
+const blobJson = (layout: string, digest: string) => JSON.parse(readFileSync(path.join(FIXTURES, layout, 'blobs/sha256', digest.slice(7)), 'utf8'));
+
+async function sourceRow(spec: string): Promise<TreeRow> {
+  const row = (await (await api()).treeRoots()).find((candidate) => candidate.handle !== undefined && (candidate.handle as { mounted: { spec: string } }).mounted.spec === spec);
+  assert.ok(row, `a root row for ${spec}`);
+  return row;
+}
+
+describe('remote images from a real registry in VS Code', function () {
+  this.timeout(180_000);
+  const at = useRegistry({
+    prefix: 'cie-remote-vscode-',
+    populate: async ({ host }) => {
+      await skopeoPush(`oci:${FIXTURES}/multi-platform-layout:1.0`, `${host}/multi:1.0`);
+      for (const tag of ['1.0', '1.1', '2.0']) await skopeoPush(`oci:${FIXTURES}/oci-layout:1.0`, `${host}/app:${tag}`);
+    },
+  });
+  const multiIndex = indexOf('multi-platform-layout');
+  const platforms = (blobJson('multi-platform-layout', multiIndex) as { manifests: Array<{ digest: string; platform: { architecture: string } }> }).manifests;
+
+  it('mounts with one manifest request, expands a platform with its manifest and config, reopens with one HEAD', async () => {
+    const explorer = await api();
+    const spec = `docker://${at.proxy.host}/multi:1.0`;
+    await vscode.commands.executeCommand('containerImageExplorer.openRemote', `${at.proxy.host}/multi:1.0`);
+    assert.ok(explorer.sources().includes(spec), `mounted: ${explorer.sources().join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the focused Images view draws the new source
+    assert.deepEqual(seen(at.proxy), ['GET /v2/multi/manifests/1.0'], 'the mount (and drawing the tree) fetches the index and nothing else');
+
+    const [index] = (await (await sourceRow(spec)).children()).filter((row) => row.digest === multiIndex);
+    assert.ok(index, 'the index row');
+    const images = await index.children();
+    assert.deepEqual(images.map((row) => row.label), ['linux/amd64', 'linux/arm64/v8']);
+    assert.ok(images.every((row) => row.collapsible), 'platform images are expandable before their manifests are read');
+    assert.deepEqual(seen(at.proxy), ['GET /v2/multi/manifests/1.0'], 'listing the platforms costs nothing more');
+
+    const amd64 = images[0];
+    const manifest = blobJson('multi-platform-layout', platforms[0].digest) as { config: { digest: string }; layers: unknown[] };
+    const groups = await amd64.children();
+    assert.deepEqual(groups.map((row) => row.label).slice(0, 3), ['Config', 'Layers', 'Filesystem']);
+    const layers = await groups[1].children();
+    assert.equal(layers.length, manifest.layers.length);
+    assert.deepEqual(seen(at.proxy), ['GET /v2/multi/manifests/1.0', `GET /v2/multi/manifests/${platforms[0].digest}`, `GET /v2/multi/blobs/${manifest.config.digest}`], 'expanding an image: its manifest, then its config (for the layer history); no layer');
+
+    at.proxy.reset();
+    await explorer.close(spec);
+    await vscode.commands.executeCommand('containerImageExplorer.openRemote', `${at.proxy.host}/multi:1.0`);
+    await (await (await sourceRow(spec)).children())[0].children().then((rows) => rows[0].children()).then((rows) => rows[1].children());
+    assert.deepEqual(seen(at.proxy), ['HEAD /v2/multi/manifests/1.0'], 'a reopen, down to the layers of the image seen before, costs one HEAD');
+    await explorer.close(spec);
+  });
+});
