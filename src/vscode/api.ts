@@ -18,6 +18,8 @@ export interface TreeRow {
   digest?: string;
   /** What commands receive as their argument when invoked on this row (context menus pass it too). */
   handle: unknown;
+  /** What clicking the row runs, if anything. */
+  command?: { command: string; arguments?: unknown[] };
 }
 
 /** The extension's public API (what `activate` returns); the integration tests use it. */
@@ -45,6 +47,7 @@ export function createApi(sources: SourceManager, tree: ImageTreeProvider): Cont
       collapsible: item.collapsibleState !== undefined && item.collapsibleState !== 0,
       digest: node.graphNode?.digest,
       handle: node,
+      command: item.command && { command: item.command.command, arguments: item.command.arguments },
       children: async () => (await tree.getChildren(node)).map(toRow),
     };
   };

@@ -16,9 +16,11 @@ import { openFile } from '../core/filesystem';
 import type { ImageFilesystems } from './imageFilesystems';
 import type { Log } from './log';
 import { mountWithProgress } from './mountWithProgress';
+import { pullPlatform } from './pullPlatform';
 import type { SourceManager } from './sourceManager';
 import { IMAGES_VIEW_ID, type ImageTreeProvider } from './tree/imageTreeProvider';
 import { opensAsDocument } from './tree/descriptorItem';
+import { loadNextTagPage, type MoreTagsItem } from './tree/tagsItem';
 import type { TreeNode } from './tree/treeNode';
 
 const ARCHIVE_FILTERS = { 'Image archives': ['tar', 'gz', 'tgz', 'zst', 'zstd'], 'All files': ['*'] };
@@ -49,6 +51,20 @@ export function registerCommands(sources: SourceManager, log: Log, tree: ImageTr
         onUnauthorized: async () => (await registry.signIn(normalised.registry)) && vscode.commands.executeCommand('containerImageExplorer.openRemote', reference),
       });
       if (mounted) await registry.remember(reference);
+    },
+    pullPlatform: (node?: TreeNode, platform?: string) => pullPlatform(sources, tree, view, node, platform),
+    loadMoreTags: async (row?: MoreTagsItem) => {
+      if (!row) return;
+      await loadNextTagPage(row.mounted);
+      tree.refresh(row.parent);
+    },
+    clearRegistryCache: async () => {
+      const cache = registry.cache();
+      const { files, bytes } = await cache.usage();
+      await cache.clear();
+      log.info(`Cleared the registry cache ${cache.directory} (${files} blobs, ${humanSize(bytes)})`);
+      void vscode.window.showInformationMessage(`Cleared the registry cache: ${files} blobs, ${humanSize(bytes)}. Open images read again from their registry.`);
+      return { directory: cache.directory, maxBytes: cache.maxBytes, files, bytes };
     },
     openInExplorer: async (uri?: vscode.Uri, selected?: vscode.Uri[]) => mountAll(selected?.length ? selected : uri ? [uri] : undefined),
     refresh: async () => {

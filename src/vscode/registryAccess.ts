@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { defaultCredentialProvider } from '../core/registry/authFiles';
+import { BlobCache, DEFAULT_CACHE_LIMIT } from '../core/registry/blobCache';
 import { RegistryClient } from '../core/registry/client';
 import { chainCredentialProviders, type CredentialProvider, type FoundCredential } from '../core/registry/credentials';
 import { formatReference, parseReference } from '../core/registry/reference';
@@ -8,6 +9,7 @@ import type { OpenSourceOptions } from '../core/sources/openSource';
 
 const SECRET_PREFIX = 'containerImageExplorer.registry.';
 const RECENT_KEY = 'containerImageExplorer.recentReferences';
+const MIB = 1024 * 1024;
 
 /**
  * Everything the registry source needs from VS Code: credentials typed into the UI (kept in
@@ -17,6 +19,7 @@ const RECENT_KEY = 'containerImageExplorer.recentReferences';
 export class RegistryAccess {
   private client?: RegistryClient;
   private clientHosts = '';
+  private blobCache?: BlobCache;
 
   constructor(private readonly context: vscode.ExtensionContext) {}
 
@@ -30,14 +33,22 @@ export class RegistryAccess {
     };
   }
 
-  /** Options for openSource; the client (tokens, learnt schemes) is shared until the settings change. */
+  /** Options for openSource; the client (tokens, learnt schemes) and the cache are shared until the settings change. */
   openOptions(): OpenSourceOptions {
     const insecureHosts = vscode.workspace.getConfiguration('containerImageExplorer').get<string[]>('insecureRegistries', []);
     if (!this.client || this.clientHosts !== insecureHosts.join(',')) {
       this.clientHosts = insecureHosts.join(',');
       this.client = new RegistryClient({ insecureHosts, credentials: chainCredentialProviders(this.secretProvider(), defaultCredentialProvider()) });
     }
-    return { registry: { client: this.client, cache: path.join(this.context.globalStorageUri.fsPath, 'registry') } };
+    return { registry: { client: this.client, cache: this.cache() } };
+  }
+
+  /** The disk cache in the extension's storage, limited by `containerImageExplorer.registryCacheSize` (MiB). */
+  cache(): BlobCache {
+    const megabytes = vscode.workspace.getConfiguration('containerImageExplorer').get<number>('registryCacheSize', DEFAULT_CACHE_LIMIT / MIB);
+    const maxBytes = Math.max(16, megabytes) * MIB;
+    if (this.blobCache?.maxBytes !== maxBytes) this.blobCache = new BlobCache({ directory: path.join(this.context.globalStorageUri.fsPath, 'registry'), maxBytes });
+    return this.blobCache;
   }
 
   /** Asks for a user name and password for a registry and keeps them in SecretStorage. */

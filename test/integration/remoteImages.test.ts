@@ -65,4 +65,77 @@ describe('remote images from a real registry in VS Code', function () {
     assert.deepEqual(seen(at.proxy), ['HEAD /v2/multi/manifests/1.0'], 'a reopen, down to the layers of the image seen before, costs one HEAD');
     await explorer.close(spec);
   });
+
+  it('lists tags under a Tags row a page at a time (Link pagination), and opens a tag from its row', async () => {
+    const explorer = await api();
+    const spec = `docker://${at.proxy.host}/app:1.0`;
+    await vscode.commands.executeCommand('containerImageExplorer.openRemote', `${at.proxy.host}/app:1.0`);
+    at.proxy.reset();
+    // distribution answers every tag in one page, so the proxy pages them: two, then the rest.
+    at.proxy.intercept = (request) => {
+      const url = new URL(request.url ?? '/', 'http://x');
+      if (url.pathname !== '/v2/app/tags/list') return undefined;
+      if (url.searchParams.get('last') === null) return { respond: { status: 200, headers: { 'Content-Type': 'application/json', Link: '</v2/app/tags/list?n=100&last=1.1>; rel="next"' }, body: '{"name":"app","tags":["1.0","1.1"]}' } };
+      return { respond: { status: 200, headers: { 'Content-Type': 'application/json' }, body: '{"name":"app","tags":["2.0"]}' } };
+    };
+    const tagsRow = (await (await sourceRow(spec)).children()).find((row) => row.label === 'Tags');
+    assert.ok(tagsRow, 'a Tags row under a registry source');
+    assert.deepEqual(seen(at.proxy), [], 'tags are not listed until the row is expanded');
+    const firstPage = await tagsRow.children();
+    assert.deepEqual(firstPage.map((row) => [row.label, row.description ?? '']), [['1.0', 'open'], ['1.1', ''], ['Load more tags…', '2 shown']]);
+    assert.deepEqual(seen(at.proxy), ['GET /v2/app/tags/list?n=100']);
+    const more = firstPage[2].command;
+    assert.equal(more?.command, 'containerImageExplorer.loadMoreTags');
+    await vscode.commands.executeCommand(more.command, ...(more.arguments ?? []));
+    const allTags = await tagsRow.children();
+    assert.deepEqual(allTags.map((row) => row.label), ['1.0', '1.1', '2.0']);
+    assert.deepEqual(seen(at.proxy), ['GET /v2/app/tags/list?n=100', 'GET /v2/app/tags/list?n=100&last=1.1']);
+    at.proxy.intercept = undefined;
+
+    const open = allTags[2].command;
+    assert.equal(open?.command, 'containerImageExplorer.openRemote');
+    await vscode.commands.executeCommand(open.command, ...(open.arguments ?? []));
+    assert.ok(explorer.sources().includes(`docker://${at.proxy.host}/app:2.0`), explorer.sources().join(', '));
+    await explorer.close(spec);
+    await explorer.close(`docker://${at.proxy.host}/app:2.0`);
+  });
+
+  it('Pull Platform… fetches and reveals one platform image, leaving the other unread', async () => {
+    const explorer = await api();
+    const spec = `docker://${at.proxy.host}/multi:1.0`;
+    await vscode.commands.executeCommand('containerImageExplorer.clearRegistryCache');
+    await vscode.commands.executeCommand('containerImageExplorer.openRemote', `${at.proxy.host}/multi:1.0`);
+    const index = (await (await sourceRow(spec)).children()).find((row) => row.digest === multiIndex);
+    assert.ok(index);
+    at.proxy.reset();
+    const pulled = await vscode.commands.executeCommand<string>('containerImageExplorer.pullPlatform', index.handle, 'linux/arm64/v8');
+    assert.equal(pulled, platforms[1].digest);
+    const manifests = seen(at.proxy).filter((line) => line.includes('/manifests/'));
+    assert.deepEqual(manifests, [`GET /v2/multi/manifests/${platforms[1].digest}`], 'only the chosen platform manifest');
+    const rows = await (await index.children())[1].children();
+    assert.ok(rows.some((row) => row.label === 'Layers'), rows.map((row) => row.label).join(', '));
+    await explorer.close(spec);
+  });
+
+  it('Clear Registry Cache empties the cache (the next open is a GET again) and follows the size setting', async () => {
+    const explorer = await api();
+    const spec = `docker://${at.proxy.host}/multi:1.0`;
+    await vscode.commands.executeCommand('containerImageExplorer.openRemote', `${at.proxy.host}/multi:1.0`);
+    await explorer.close(spec);
+    const settings = vscode.workspace.getConfiguration('containerImageExplorer');
+    await settings.update('registryCacheSize', 64, vscode.ConfigurationTarget.Global);
+    try {
+      const cleared = await vscode.commands.executeCommand<{ files: number; maxBytes: number }>('containerImageExplorer.clearRegistryCache');
+      assert.ok(cleared.files > 0, 'the index was cached');
+      assert.equal(cleared.maxBytes, 64 * 1024 * 1024, 'the limit comes from containerImageExplorer.registryCacheSize');
+      const again = await vscode.commands.executeCommand<{ files: number }>('containerImageExplorer.clearRegistryCache');
+      assert.equal(again.files, 0);
+    } finally {
+      await settings.update('registryCacheSize', undefined, vscode.ConfigurationTarget.Global);
+    }
+    at.proxy.reset();
+    await vscode.commands.executeCommand('containerImageExplorer.openRemote', `${at.proxy.host}/multi:1.0`);
+    assert.deepEqual(seen(at.proxy), ['GET /v2/multi/manifests/1.0'], 'after clearing, the tag is fetched again');
+    await explorer.close(spec);
+  });
 });

@@ -118,6 +118,10 @@ describe('registry: API behaviours against fake registries', function () {
     ]);
     assert.deepEqual(await client().listTags({ registry: server.host, repository: 'r' }, { pageSize: 2 }), ['a', 'b', 'c', 'd', 'e']);
     assert.deepEqual(server.log.slice(0, 3), ['GET /v2/r/tags/list?n=2', 'GET /v2/r/tags/list?n=2&last=b', 'GET /v2/r/tags/list?n=2&last=d']);
+    const first = await client().listTagPage({ registry: server.host, repository: 'r' }, undefined, { pageSize: 2 });
+    assert.deepEqual(first, { tags: ['a', 'b'], next: '/v2/r/tags/list?n=2&last=b' }, 'one page at a time, for the Tags node');
+    assert.deepEqual(await client().listTagPage({ registry: server.host, repository: 'r' }, first.next), { tags: ['c', 'd'], next: '/v2/r/tags/list?n=2&last=d' });
+    await assert.rejects(client().listTagPage({ registry: server.host, repository: 'r' }, '/v2/other/tags/list'), /is not a tag list page of/);
     await assert.rejects(client().listTags({ registry: server.host, repository: 'evil' }), /points to another host/);
     assert.deepEqual(await client().listTags({ registry: server.host, repository: 'empty' }), []);
   });

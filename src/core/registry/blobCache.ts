@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { parseDigest } from '../digest';
+import { ImageError } from '../errors';
 import type { BlobRange } from '../sources/imageSource';
 import type { BlobSink } from './verifyingReader';
 
@@ -26,6 +27,20 @@ export interface BlobCacheOptions {
 }
 
 export const DEFAULT_CACHE_LIMIT = 2 * 1024 * 1024 * 1024;
+
+const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+
+/**
+ * The cache limit `$CIE_REGISTRY_CACHE_SIZE` asks for (`500M`, `2G`, `1073741824`), the default
+ * without it; a value that does not parse is an error that names the variable.
+ */
+export function cacheLimitFromEnvironment(env: Record<string, string | undefined> = process.env): number {
+  const given = env.CIE_REGISTRY_CACHE_SIZE?.trim();
+  if (!given) return DEFAULT_CACHE_LIMIT;
+  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(given);
+  if (!match) throw new ImageError('usage', `CIE_REGISTRY_CACHE_SIZE is "${given}": give bytes or a size such as 500M or 2G`);
+  return Math.floor(Number(match[1]) * SIZE_UNITS[match[2].toLowerCase()]);
+}
 
 /** `${XDG_CACHE_HOME:-~/.cache}/container-image-explorer/registry`. */
 export function defaultCacheDirectory(env: Record<string, string | undefined> = process.env): string {

@@ -8,7 +8,7 @@ import { getManifest, headManifest, type FetchedManifest, type ManifestDescripto
 import { ping, type PingResult } from './ping';
 import { listReferrers, type Referrers } from './referrers';
 import { DEFAULT_HTTP, type HttpSettings } from './request';
-import { listTags, type ListTagsOptions } from './tag';
+import { firstTagPage, listTagPage, listTags, type ListTagsOptions, type TagPage } from './tag';
 import { RegistryTransport } from './transport';
 
 /**
@@ -67,6 +67,11 @@ export class RegistryClient {
   /** Every tag, across `Link` pages. */
   listTags(repository: Repository, list?: ListTagsOptions, options?: OperationOptions): Promise<string[]> {
     return listTags(this.transport, repository, list, options);
+  }
+
+  /** One page of tags: from the first (`page` omitted) or from a previous page's `next`. */
+  listTagPage(repository: Repository, page?: string, list?: ListTagsOptions, options?: OperationOptions): Promise<TagPage> {
+    return listTagPage(this.transport, repository, page ?? firstTagPage(repository, list), options);
   }
 
   /** Manifests whose `subject` is `digest` (referrers API, else the `sha256-<hex>` tag). */

@@ -5,7 +5,7 @@ import { ImageError, isImageError } from '../errors';
 import type { Descriptor } from '../model/descriptor';
 import { parseImageDocument } from '../model/manifest';
 import { isIndexMediaType, isManifestMediaType } from '../model/mediaTypes';
-import { BlobCache, defaultCacheDirectory } from '../registry/blobCache';
+import { BlobCache, cacheLimitFromEnvironment, defaultCacheDirectory } from '../registry/blobCache';
 import { insecureHostsFromEnvironment, RegistryClient, type RegistryClientOptions } from '../registry/client';
 import { sniffManifestMediaType, type FetchedManifest, type Repository } from '../registry/manifest';
 import { formatReference, isReference, parseReference, stripTransport, type Reference } from '../registry/reference';
@@ -18,7 +18,15 @@ export interface RegistrySourceOptions extends RegistryClientOptions {
   cache?: BlobCache | string | false;
   /** Share one client (its tokens and learnt schemes) between sources. */
   client?: RegistryClient;
+  /**
+   * Blobs up to this size are kept whole in the cache when read whole (default 64 MiB). A bigger
+   * layer is streamed once to index it (the layer index and checkpoints are what is kept), and
+   * its files are then read with Range requests.
+   */
+  keepBlobsUpTo?: number;
 }
+
+export const DEFAULT_KEEP_BLOBS_UP_TO = 64 * 1024 * 1024;
 
 /**
  * Whether an argument that is not an existing path should be read as a registry reference:
@@ -74,6 +82,7 @@ export class RegistrySource implements ImageSource {
     readonly reference: Reference,
     readonly client: RegistryClient,
     readonly cache: BlobCache | undefined,
+    private readonly keepBlobsUpTo = DEFAULT_KEEP_BLOBS_UP_TO,
   ) {
     this.location = formatReference(reference);
     this.repositoryRef = { registry: reference.registry, repository: reference.repository };
@@ -83,8 +92,8 @@ export class RegistrySource implements ImageSource {
   static async open(spec: string, options: RegistrySourceOptions = {}, operation: OperationOptions = {}): Promise<RegistrySource> {
     const reference = parseReference(stripTransport(spec));
     const client = options.client ?? new RegistryClient({ ...options, insecureHosts: options.insecureHosts ?? insecureHostsFromEnvironment() });
-    const cache = options.cache === false ? undefined : options.cache instanceof BlobCache ? options.cache : new BlobCache({ directory: options.cache ?? defaultCacheDirectory() });
-    const source = new RegistrySource(reference, client, cache);
+    const cache = options.cache === false ? undefined : options.cache instanceof BlobCache ? options.cache : new BlobCache({ directory: options.cache ?? defaultCacheDirectory(), maxBytes: cacheLimitFromEnvironment() });
+    const source = new RegistrySource(reference, client, cache, options.keepBlobsUpTo);
     await source.roots(operation);
     return source;
   }
@@ -130,7 +139,8 @@ export class RegistrySource implements ImageSource {
       if (await this.cache?.stat(digest)) return this.cache!.open(digest);
     }
     const size = this.known.get(digest)?.size;
-    const sink = range ? undefined : await this.trackDownload(digest, size);
+    const keep = !range && (size === undefined || size < 0 || size <= this.keepBlobsUpTo);
+    const sink = keep ? await this.trackDownload(digest, size) : undefined;
     try {
       return await this.client.openBlob(this.repositoryRef, digest, { range, size: size !== undefined && size >= 0 ? size : undefined, sink }, options);
     } catch (error) {

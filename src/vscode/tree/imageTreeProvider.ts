@@ -26,6 +26,11 @@ export class ImageTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     this.subscription = sources.onDidChange(() => this.changed.fire(undefined));
   }
 
+  /** Redraws one row and its children (a group that gained rows). */
+  refresh(node: TreeNode): void {
+    this.changed.fire(node);
+  }
+
   getTreeItem(node: TreeNode): vscode.TreeItem {
     return node.item();
   }

@@ -5,6 +5,7 @@ import type { GraphNode } from '../../core/model/imageGraph';
 import type { MountedSource } from '../sourceManager';
 import { DescriptorItem, type ChildFactory } from './descriptorItem';
 import { GroupItem } from './groupItem';
+import { tagsGroup } from './tagsItem';
 import type { TreeNode } from './treeNode';
 
 /** A mounted archive, layout or reference: the top row. Its children are the entry points. */
@@ -46,6 +47,8 @@ export class SourceItem implements TreeNode {
         ),
       );
     }
+    const tags = tagsGroup(this.mounted, this);
+    if (tags) children.push(tags);
     return children;
   }
 }
