@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TreeRow } from '../../src/vscode/api';
-import { skopeoPush, type Proxy } from '../unit/support/registryServer';
+import { skopeoPush, type Proxy, type ProxyAction } from '../unit/support/registryServer';
 import { useRegistry } from '../unit/support/useRegistry';
 import { api } from './support';
 
@@ -72,7 +72,7 @@ describe('remote images from a real registry in VS Code', function () {
     await vscode.commands.executeCommand('containerImageExplorer.openRemote', `${at.proxy.host}/app:1.0`);
     at.proxy.reset();
     // distribution answers every tag in one page, so the proxy pages them: two, then the rest.
-    at.proxy.intercept = (request) => {
+    at.proxy.intercept = (request): ProxyAction => {
       const url = new URL(request.url ?? '/', 'http://x');
       if (url.pathname !== '/v2/app/tags/list') return undefined;
       if (url.searchParams.get('last') === null) return { respond: { status: 200, headers: { 'Content-Type': 'application/json', Link: '</v2/app/tags/list?n=100&last=1.1>; rel="next"' }, body: '{"name":"app","tags":["1.0","1.1"]}' } };
