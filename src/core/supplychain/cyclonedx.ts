@@ -1,5 +1,6 @@
 import { arrayOrEmpty, isObject, subject, text, type JsonObject } from './jsonValue';
-import { purlDigest, purlType } from './purl';
+import { purlDigest } from './purl';
+import { componentPackage } from './sbomPackage';
 import type { SbomPackage, SubjectRef } from './types';
 
 /** CycloneDX JSON (cyclonedx.org/docs/1.6/json): `bomFormat: "CycloneDX"`, `specVersion`, `components[]`. */
@@ -57,18 +58,7 @@ function licenses(entry: JsonObject): string | undefined {
 }
 
 export function* cycloneDxPackages(value: JsonObject): Generator<SbomPackage> {
-  for (const entry of walkComponents(value)) {
-    const purl = text(entry.purl);
-    const item: SbomPackage = { name: text(entry.name) ?? '' };
-    const version = text(entry.version);
-    if (version !== undefined) item.version = version;
-    const type = purlType(purl) ?? text(entry.type);
-    if (type !== undefined) item.type = type;
-    const license = licenses(entry);
-    if (license !== undefined) item.license = license;
-    if (purl !== undefined) item.purl = purl;
-    yield item;
-  }
+  for (const entry of walkComponents(value)) yield componentPackage(entry, licenses(entry));
 }
 
 /** The image a bare CycloneDX document describes: `metadata.component`, when its purl names a digest (trivy writes `pkg:oci/…@sha256:…`). */

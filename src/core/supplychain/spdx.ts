@@ -1,5 +1,5 @@
 import { arrayOrEmpty, isObject, text, type JsonObject } from './jsonValue';
-import { purlType } from './purl';
+import { sbomPackage } from './sbomPackage';
 import type { SbomPackage } from './types';
 
 /** SPDX 2.x JSON (spdx-spec 2.3, "JSON" serialisation): `spdxVersion`, `packages[]`. */
@@ -39,17 +39,7 @@ function purlOf(entry: JsonObject): string | undefined {
 export function* spdxPackages(value: JsonObject): Generator<SbomPackage> {
   for (const entry of arrayOrEmpty(value.packages)) {
     if (!isObject(entry)) continue;
-    const purl = purlOf(entry);
-    const purpose = text(entry.primaryPackagePurpose);
-    const item: SbomPackage = { name: text(entry.name) ?? '' };
-    const version = text(entry.versionInfo);
-    if (version !== undefined) item.version = version;
-    const type = purlType(purl) ?? purpose?.toLowerCase();
-    if (type !== undefined) item.type = type;
-    const packageLicense = license(entry);
-    if (packageLicense !== undefined) item.license = packageLicense;
-    if (purl !== undefined) item.purl = purl;
-    yield item;
+    yield sbomPackage({ name: text(entry.name), version: text(entry.versionInfo), purl: purlOf(entry), fallbackType: text(entry.primaryPackagePurpose)?.toLowerCase(), license: license(entry) });
   }
 }
 
@@ -62,13 +52,6 @@ export function isSpdx3(value: JsonObject): boolean {
 export function* spdx3Packages(value: JsonObject): Generator<SbomPackage> {
   for (const element of arrayOrEmpty(value['@graph'])) {
     if (!isObject(element) || element.type !== 'software_Package') continue;
-    const purl = text(element.software_packageUrl);
-    const item: SbomPackage = { name: text(element.name) ?? '' };
-    const version = text(element.software_packageVersion);
-    if (version !== undefined) item.version = version;
-    const type = purlType(purl);
-    if (type !== undefined) item.type = type;
-    if (purl !== undefined) item.purl = purl;
-    yield item;
+    yield sbomPackage({ name: text(element.name), version: text(element.software_packageVersion), purl: text(element.software_packageUrl) });
   }
 }

@@ -1,5 +1,5 @@
 import { arrayOrEmpty, isObject, text, type JsonObject } from './jsonValue';
-import { purlType } from './purl';
+import { componentPackage } from './sbomPackage';
 import type { SbomPackage } from './types';
 
 /** syft's own JSON (`syft -o json`): `artifacts[]`, `schema.url` under anchore/syft. */
@@ -14,21 +14,14 @@ export function syftFormat(value: JsonObject): string {
   return version ? `syft JSON ${version}` : 'syft JSON';
 }
 
+/** syft licences are strings (older schemas) or `{value, spdxExpression, type}` objects. */
+function licenses(entry: JsonObject): string | undefined {
+  const names = arrayOrEmpty(entry.licenses)
+    .map((choice) => (typeof choice === 'string' ? choice : isObject(choice) ? text(choice.value) : undefined))
+    .filter((name): name is string => name !== undefined);
+  return names.length > 0 ? names.join(', ') : undefined;
+}
+
 export function* syftPackages(value: JsonObject): Generator<SbomPackage> {
-  for (const entry of arrayOrEmpty(value.artifacts)) {
-    if (!isObject(entry)) continue;
-    const purl = text(entry.purl);
-    const item: SbomPackage = { name: text(entry.name) ?? '' };
-    const version = text(entry.version);
-    if (version !== undefined) item.version = version;
-    const type = purlType(purl) ?? text(entry.type);
-    if (type !== undefined) item.type = type;
-    const license = arrayOrEmpty(entry.licenses)
-      .map((choice) => (typeof choice === 'string' ? choice : isObject(choice) ? text(choice.value) : undefined))
-      .filter((name): name is string => name !== undefined)
-      .join(', ');
-    if (license !== '') item.license = license;
-    if (purl !== undefined) item.purl = purl;
-    yield item;
-  }
+  for (const entry of arrayOrEmpty(value.artifacts)) if (isObject(entry)) yield componentPackage(entry, licenses(entry));
 }
