@@ -8,6 +8,8 @@
  * - `readAttestation(bytes, hints)`: one parse, then `listSbomPackages`, `provenanceDetails`,
  *   `signatureDetails` on the result for the detail views.
  * - `describeArtifact(shape)`: a friendly name and codicon for any artifact manifest.
+ * - `readableDocument(bytes)`: the innermost document (DSSE payload decoded), for editors;
+ *   `groupPackages(packages)`: SBOM packages arranged so that no tree level is too long.
  */
 export type { AttestationDocument } from './attestationDocument';
 export { describeArtifact, describeArtifactType, type ArtifactDescription, type ArtifactShape, type ArtifactTypeInfo } from './artifactTypes';
@@ -17,3 +19,5 @@ export { attestationPlaces, attestedImages, normalisePlatform, type AttestationO
 export { kindTitle, predicateTypeInfo } from './predicateTypes';
 export { readAttestation } from './readAttestation';
 export type * from './types';
+export { groupPackages, licenceCounts, UNTYPED, type PackageGroup } from './packageGroups';
+export { embeddedSourceText, readableDocument, type ReadableDocument } from './readableDocument';
