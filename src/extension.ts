@@ -4,6 +4,7 @@ import { LayerStore } from './core/layers/layerStore';
 import { ImageFilesystems } from './vscode/imageFilesystems';
 import { RegistryAccess } from './vscode/registryAccess';
 import { createApi, type ContainerImageExplorerApi } from './vscode/api';
+import { registerAttestationCommands } from './vscode/attestationCommands';
 import { registerCommands } from './vscode/commands';
 import { DigestDefinitionProvider } from './vscode/digestDefinition';
 import { DigestHoverProvider } from './vscode/digestHover';
@@ -36,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): ContainerImageExplor
     DigestHoverProvider.register(sources),
     DigestDefinitionProvider.register(sources),
     ...registerCommands(sources, log, tree, view, filesystems, registry),
+    ...registerAttestationCommands(context.extensionUri, log),
   );
   void openOnStartup(sources, log);
   return createApi(sources, tree);

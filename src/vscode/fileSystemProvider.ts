@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { describeError, isImageError } from '../core/errors';
 import { lookupPath, openFile, resolveFile, type FileNode, type FileSystemView } from '../core/filesystem';
 import { readBlob } from '../core/sources/readBlob';
+import { readAttestationPart } from './attestationDocuments';
 import { fromImageUri, IMAGE_SCHEME, type ImageLocation } from './imageUri';
 import type { ImageFilesystems } from './imageFilesystems';
 import type { Log } from './log';
@@ -43,7 +44,7 @@ export class ImageFileSystemProvider implements vscode.FileSystemProvider {
   /** The layer's or image's view and the clean path inside it. */
   private async view(location: ImageLocation, mounted: MountedSource): Promise<{ view: FileSystemView; path: string }> {
     const { target } = location;
-    if (target.type === 'blob') throw vscode.FileSystemError.FileNotADirectory(target.digest);
+    if (target.type === 'blob' || target.type === 'attestation') throw vscode.FileSystemError.FileNotADirectory(target.digest);
     try {
       const view = target.type === 'layer' ? await this.filesystems.layerView(mounted, target.layerDigest) : await this.filesystems.mergedView(mounted, target.imageDigest);
       return { view, path: target.path };
@@ -68,6 +69,10 @@ export class ImageFileSystemProvider implements vscode.FileSystemProvider {
       if (!stat) throw vscode.FileSystemError.FileNotFound(`${location.target.digest} is not in ${mounted.label}`);
       // A formatted view's size is only known after formatting; it is small JSON, so format it.
       const size = location.target.formatted ? (await this.readFile(uri)).length : stat.size;
+      return { type: vscode.FileType.File, size, ctime: IMMUTABLE_TIME, mtime: IMMUTABLE_TIME, permissions: vscode.FilePermission.Readonly };
+    }
+    if (location.target.type === 'attestation') {
+      const size = (await this.readFile(uri)).length;
       return { type: vscode.FileType.File, size, ctime: IMMUTABLE_TIME, mtime: IMMUTABLE_TIME, permissions: vscode.FilePermission.Readonly };
     }
     const { view, path } = await this.view(location, mounted);
@@ -109,6 +114,15 @@ export class ImageFileSystemProvider implements vscode.FileSystemProvider {
         return target.formatted ? formatJson(bytes) : bytes;
       } catch (error) {
         this.log.error(`Cannot read ${target.digest} from ${mounted.spec}`, error);
+        if (isImageError(error, 'missing-blob')) throw vscode.FileSystemError.FileNotFound(describeError(error));
+        throw vscode.FileSystemError.Unavailable(describeError(error));
+      }
+    }
+    if (target.type === 'attestation') {
+      try {
+        return await readAttestationPart(mounted, target.digest, target.part, limit);
+      } catch (error) {
+        this.log.error(`Cannot read attestation ${target.digest} (${target.part}) from ${mounted.spec}`, error);
         if (isImageError(error, 'missing-blob')) throw vscode.FileSystemError.FileNotFound(describeError(error));
         throw vscode.FileSystemError.Unavailable(describeError(error));
       }

@@ -10,6 +10,9 @@ import { isDigest } from '../core/digest';
  *   container-image:/v1/formatted/<digest>/<title>?<source>       a JSON blob, pretty-printed
  *   container-image:/v1/layer/<layer digest>/<path>?<source>       a file inside one layer
  *   container-image:/v1/rootfs/<manifest digest>/<path>?<source>   a file of an image's merged filesystem
+ *   container-image:/v1/attestation/<blob digest>/<part>/<title>?<source>
+ *       an attestation as read: `payload` (envelopes opened, JSON indented) or `source-<n>` (an
+ *       embedded Dockerfile); the blob URI of the same digest is the raw envelope
  *
  * The source (an absolute path, maybe with a prefix, or a registry reference) is the whole query,
  * percent-encoded: it is case-sensitive, so it stays out of the authority. `v1` leaves room to
@@ -21,7 +24,12 @@ const VERSION = 'v1';
 export type ImageTarget =
   | { type: 'blob'; digest: string; title: string; formatted?: boolean }
   | { type: 'layer'; layerDigest: string; path: string }
-  | { type: 'rootfs'; imageDigest: string; path: string };
+  | { type: 'rootfs'; imageDigest: string; path: string }
+  | { type: 'attestation'; digest: string; part: AttestationPart; title: string };
+
+/** What of an attestation a document shows: its decoded payload, or the n-th embedded source file. */
+export type AttestationPart = 'payload' | `source-${number}`;
+const ATTESTATION_PART = /^(payload|source-\d{1,4})$/;
 
 export interface ImageLocation {
   source: string;
@@ -40,7 +48,9 @@ export function toImageUri(location: ImageLocation): vscode.Uri {
       ? [target.formatted ? 'formatted' : 'blob', target.digest, titleSafe(target.title)]
       : target.type === 'layer'
         ? ['layer', target.layerDigest, ...splitPath(target.path)]
-        : ['rootfs', target.imageDigest, ...splitPath(target.path)];
+        : target.type === 'attestation'
+          ? ['attestation', target.digest, target.part, titleSafe(target.title)]
+          : ['rootfs', target.imageDigest, ...splitPath(target.path)];
   return vscode.Uri.from({ scheme: IMAGE_SCHEME, path: `/${[VERSION, ...segments].join('/')}`, query: encodeURIComponent(location.source) });
 }
 
@@ -70,6 +80,10 @@ export function fromImageUri(uri: vscode.Uri): ImageLocation | undefined {
       return { source, target: { type: 'layer', layerDigest: digest, path } };
     case 'rootfs':
       return { source, target: { type: 'rootfs', imageDigest: digest, path } };
+    case 'attestation': {
+      const [part, ...title] = rest;
+      return ATTESTATION_PART.test(part ?? '') ? { source, target: { type: 'attestation', digest, part: part as AttestationPart, title: title.join('/') } } : undefined;
+    }
     default:
       return undefined;
   }

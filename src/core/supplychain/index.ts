@@ -21,3 +21,4 @@ export { readAttestation } from './readAttestation';
 export type * from './types';
 export { groupPackages, licenceCounts, UNTYPED, type PackageGroup } from './packageGroups';
 export { embeddedSourceText, readableDocument, type ReadableDocument } from './readableDocument';
+export { plural } from './jsonValue';

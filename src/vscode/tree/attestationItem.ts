@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import { shortDigest } from '../../core/digest';
-import { collectAttestations, type CollectedAttestation } from '../../core/supplychain/collect';
-import { describeError } from '../../core/errors';
-import { blobTitle } from '../documentTitles';
-import { toImageUri } from '../imageUri';
+import { describeError, isImageError } from '../../core/errors';
+import { collectAttestations, listSbomPackages, readAttestationAt, type AttestationDocument, type CollectedAttestation } from '../../core/supplychain';
+import { attestationUris } from '../attestationUris';
 import type { MountedSource } from '../sourceManager';
 import { TextItem } from './groupItem';
+import { LinkedRow } from './linkedRow';
+import { provenanceRows, subjectsGroup } from './provenanceRows';
+import { sbomRows } from './sbomRows';
 import type { TreeNode } from './treeNode';
 
 const KIND_ICON: Record<CollectedAttestation['summary']['kind'], string> = {
@@ -22,14 +24,19 @@ const ORIGIN: Record<CollectedAttestation['origin'], string> = {
   'cosign-tag': 'cosign tag',
 };
 
-/** One statement, SBOM or signature attached to an image, labelled by what it says. */
+/**
+ * One statement, SBOM or signature attached to an image, labelled by what it says. A click opens
+ * it decoded; it expands to its subjects and, for SBOMs, packages and licences, for provenance,
+ * builder, materials, build args and the embedded Dockerfile.
+ */
 export class AttestationItem implements TreeNode {
   readonly id: string;
+  private document?: Promise<AttestationDocument>;
 
   constructor(
     readonly mounted: MountedSource,
     readonly parent: TreeNode,
-    private readonly attestation: CollectedAttestation,
+    readonly attestation: CollectedAttestation,
   ) {
     this.id = `${parent.id}/${attestation.container}/${attestation.layer?.digest ?? 'container'}`;
   }
@@ -38,13 +45,21 @@ export class AttestationItem implements TreeNode {
     return this.mounted.nodes.get(this.attestation.layer?.digest ?? this.attestation.container);
   }
 
+  /** The statement's blob when the source holds it: what the documents and the summary view read. */
+  get blob() {
+    const node = this.graphNode;
+    return node?.present && this.attestation.layer !== undefined ? node : undefined;
+  }
+
   item(): vscode.TreeItem {
     const { summary, origin, container, layer } = this.attestation;
-    const item = new vscode.TreeItem(summary.label, vscode.TreeItemCollapsibleState.None);
+    const expandable = this.blob !== undefined && (summary.subjects.length > 0 || summary.kind === 'sbom' || summary.kind === 'provenance' || summary.problems.length > 0);
+    const item = new vscode.TreeItem(summary.label, expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.description = `${ORIGIN[origin]} · ${shortDigest(layer?.digest ?? container)}`;
     const tooltip = new vscode.MarkdownString(`**${summary.label}**\n\n| | |\n|---|---|\n| kind | ${summary.kind} |\n| format | ${summary.format} |\n`);
     if (summary.predicateType) tooltip.appendMarkdown(`| predicate type | \`${summary.predicateType}\` |\n`);
+    if (summary.envelopes?.length) tooltip.appendMarkdown(`| envelopes | ${summary.envelopes.join(', ')} |\n`);
     tooltip.appendMarkdown(`| from | ${ORIGIN[origin]} \`${shortDigest(container)}\` |\n`);
     for (const subject of summary.subjects.slice(0, 5)) tooltip.appendMarkdown(`| subject | ${subject.name ? `${subject.name.replace(/\|/g, '\\|')} ` : ''}\`${shortDigest(subject.digest)}\` |\n`);
     if (summary.problems.length > 0) tooltip.appendMarkdown(`\n\n$(warning) ${summary.problems.join('; ')}`);
@@ -52,14 +67,43 @@ export class AttestationItem implements TreeNode {
     item.tooltip = tooltip;
     item.iconPath = new vscode.ThemeIcon(summary.problems.length > 0 ? 'warning' : KIND_ICON[summary.kind]);
     const node = this.graphNode;
-    item.contextValue = node ? `attestation digest ${node.present ? 'present blob' : 'absent'}` : 'attestation';
-    if (node?.present) item.command = { command: 'vscode.open', title: 'Open', arguments: [toImageUri({ source: this.mounted.spec, target: { type: 'blob', digest: node.digest, title: blobTitle({ ...node, kind: 'attestation' }) } })] };
+    const summarised = summary.kind === 'sbom' || summary.kind === 'provenance' ? ' summary' : '';
+    item.contextValue = node ? `attestation digest ${node.present ? `present blob statement${summarised}` : 'absent'}` : 'attestation';
+    const blob = this.blob;
+    if (blob) {
+      const uris = attestationUris(this.mounted, blob, summary);
+      // Helm charts, WASM modules and other opaque artifact layers open as the bytes they are.
+      item.command = { command: 'vscode.open', title: 'Open', arguments: [isJsonLike(blob.mediaType) ? uris.decoded : uris.raw] };
+    }
     return item;
   }
 
-  async children(): Promise<TreeNode[]> {
-    return [];
+  /** Read once per row, on first expansion (a 50k-package SBOM takes a moment). */
+  read(): Promise<AttestationDocument> {
+    this.document ??= readAttestationAt(this.mounted.source, this.attestation);
+    return this.document;
   }
+
+  async children(): Promise<TreeNode[]> {
+    const blob = this.blob;
+    if (!blob) return [];
+    let document: AttestationDocument;
+    try {
+      document = await this.read();
+    } catch (error) {
+      if (isImageError(error, 'cancelled')) return [];
+      return [new TextItem(this.mounted, this, 'Cannot read this statement', { icon: 'error', description: describeError(error) })];
+    }
+    const rows: TreeNode[] = document.summary.problems.map((problem, index) => new LinkedRow(this.mounted, this, problem, { key: `problem-${index}`, icon: 'warning', tooltip: problem }));
+    rows.push(...subjectsGroup(this.mounted, this, document.summary.subjects));
+    if (document.sbom) rows.push(...sbomRows(this.mounted, this, listSbomPackages(document).packages));
+    if (document.provenance) rows.push(...provenanceRows(this.mounted, this, document.provenance, blob.digest));
+    return rows;
+  }
+}
+
+function isJsonLike(mediaType: string): boolean {
+  return mediaType === '' || /json|in-toto/i.test(mediaType);
 }
 
 /** The Attestations group's rows: every statement of the image, read and summarised on expansion. */
