@@ -2,21 +2,10 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { api, repoRoot } from './support';
-import type { TreeRow } from '../../src/vscode/api';
+import { findRow } from './treeRows';
 
 const corpus = process.env.CIE_CORPUS ?? path.resolve(repoRoot, '../shared/corpus');
 const attested = path.join(corpus, 'snyk__snyk-docker-plugin/test/fixtures/containerd-archives/busybox-single-arch-with-attestation-manifest.tar');
-
-async function findRow(rows: TreeRow[], predicate: (row: TreeRow) => boolean, depth = 4): Promise<TreeRow | undefined> {
-  for (const row of rows) {
-    if (predicate(row)) return row;
-    if (depth > 0 && row.collapsible) {
-      const found = await findRow(await row.children(), predicate, depth - 1);
-      if (found) return found;
-    }
-  }
-  return undefined;
-}
 
 describe('attestations in the Images view', function () {
   this.timeout(60_000);
