@@ -1,5 +1,5 @@
 import { ImageError } from '../core/errors';
-import { loadLayerView, loadMergedFilesystem, openFile, type ImageLayers } from '../core/filesystem/imageFilesystem';
+import { loadLayerViewFor, loadMergedFilesystem, openFile, type ImageLayers } from '../core/filesystem/imageFilesystem';
 import type { FileSystemView } from '../core/filesystem/view';
 import type { CommandContext } from './command';
 import { imageChoice, withImage, withLayer } from './imageSelection';
@@ -28,5 +28,5 @@ export async function getCommand(context: CommandContext): Promise<number> {
   const [spec, digest, path, extra] = args.positionals;
   if (spec === undefined || digest === undefined || path === undefined) throw new ImageError('usage', 'get needs <source> <layer-digest> <path>, or <source> --merged <path>; see --help');
   if (extra !== undefined) throw new ImageError('usage', `get: unexpected argument "${extra}"`);
-  return withLayer(spec, digest, imageChoice(args, 'get'), operation, async (image, position) => stream(image, await loadLayerView(image, position, operation), path));
+  return withLayer(spec, digest, imageChoice(args, 'get'), operation, async (image, position) => stream(image, await loadLayerViewFor(image, position, path, operation), path));
 }

@@ -8,6 +8,8 @@ import type { OperationOptions } from '../cancellation';
 import { ImageError } from '../errors';
 import type { LayerIndex, LayerReader } from '../layers/layerIndex';
 import type { Descriptor } from '../model/descriptor';
+import { normalizeEntryPath } from '../tar/paths';
+import type { TarEntry } from '../tar/tarEntry';
 import type { ImageSource } from '../sources/imageSource';
 import { LayerView } from './layerView';
 import { resolveFile } from './links';
@@ -36,6 +38,36 @@ export async function loadLayerView(image: ImageLayers, position: number, option
   if (layer === undefined) throw new RangeError(`no layer ${position} (the image has ${image.layers.length})`);
   const index = await image.reader.index(image.source, layer, options);
   return LayerView.build(position, layer.digest, index.entries);
+}
+
+/**
+ * One layer's view, enough to read the file at `path`: when neither the path nor any directory on
+ * it is a link, only the entries on that path and beneath it matter (a file with entries beneath it
+ * reads as a directory), so the view is built from those alone; a big layer then costs a filter
+ * instead of a whole tree. Anything else (links, '.' or '..' in the path) gets the whole layer.
+ */
+export async function loadLayerViewFor(image: ImageLayers, position: number, path: string, options: OperationOptions = {}): Promise<LayerView> {
+  const layer = image.layers[position];
+  if (layer === undefined) throw new RangeError(`no layer ${position} (the image has ${image.layers.length})`);
+  const index = await image.reader.index(image.source, layer, options);
+  const target = plainPath(path);
+  if (target === undefined) return LayerView.build(position, layer.digest, index.entries);
+  const onPath: TarEntry[] = [];
+  for (const entry of index.entries) {
+    const entryPath = normalizeEntryPath(entry.path);
+    if (entryPath === undefined) continue;
+    const isSelfOrAncestor = entryPath === target || entryPath === '' || target.startsWith(`${entryPath}/`);
+    if (isSelfOrAncestor && (entry.type === 'symlink' || entry.type === 'hardlink')) return LayerView.build(position, layer.digest, index.entries);
+    if (isSelfOrAncestor || entryPath.startsWith(`${target}/`)) onPath.push(entry);
+  }
+  return LayerView.build(position, layer.digest, onPath);
+}
+
+/** `path` without a leading '/', when it has no empty, '.' or '..' segment; else undefined. */
+function plainPath(path: string): string | undefined {
+  const trimmed = path.replace(/^\/+/, '');
+  const segments = trimmed.split('/');
+  return trimmed !== '' && segments.every((segment) => segment !== '' && segment !== '.' && segment !== '..') ? trimmed : undefined;
 }
 
 /** The position of the first layer with this digest, or undefined. */

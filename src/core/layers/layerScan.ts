@@ -40,7 +40,7 @@ export interface ScannedLayer {
 /** Input is decoded in slices this big, so a highly compressible chunk cannot block for long. */
 const SLICE = 256 * 1024;
 /** Compressed bytes read ahead of the decoder. */
-const READ_AHEAD = 8 * 1024 * 1024;
+const READ_AHEAD = 2 * 1024 * 1024;
 /** After this long without a break, let the event loop run (the extension host stays responsive). */
 const YIELD_AFTER_MS = 25;
 
