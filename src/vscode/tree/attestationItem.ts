@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { shortDigest } from '../../core/digest';
 import { describeError, isImageError } from '../../core/errors';
-import { collectAttestations, listSbomPackages, readAttestationAt, type AttestationDocument, type CollectedAttestation } from '../../core/supplychain';
+import { attestationPlaces, collectAttestations, listSbomPackages, readAttestationAt, type AttestationDocument, type CollectedAttestation } from '../../core/supplychain';
 import { attestationUris } from '../attestationUris';
 import type { MountedSource } from '../sourceManager';
-import { TextItem } from './groupItem';
+import { GroupItem, TextItem } from './groupItem';
 import { LinkedRow } from './linkedRow';
 import { provenanceRows, subjectsGroup } from './provenanceRows';
 import { sbomRows } from './sbomRows';
@@ -114,4 +114,18 @@ export async function attestationRows(mounted: MountedSource, parent: TreeNode, 
   } catch (error) {
     return [new TextItem(mounted, parent, 'Cannot read the attestations', { icon: 'error', description: describeError(error) })];
   }
+}
+
+/**
+ * The Attestations heading of an image (or of an artifact or index that something refers to, as a
+ * notation signature refers to its artifact); undefined when nothing is attached.
+ */
+export function attestationsGroup(mounted: MountedSource, parent: TreeNode, digest: string): TreeNode | undefined {
+  const places = attestationPlaces(mounted.graph, digest);
+  if (places.length === 0) return undefined;
+  const tooltip = 'SBOMs, provenance and signatures attached to this image (BuildKit attestation manifests, OCI 1.1 referrers, cosign tags).';
+  return new GroupItem(mounted, parent, 'Attestations', { icon: 'verified', description: `${places.length}`, tooltip }, async (group) => {
+    await mounted.expand(places.map((place) => place.container)); // registry: the attestation manifests, on first look
+    return attestationRows(mounted, group, digest);
+  });
 }

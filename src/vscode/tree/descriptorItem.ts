@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import { shortDigest } from '../../core/digest';
 import { humanSize } from '../../core/format';
 import { childrenOf, isUnread, type GraphNode } from '../../core/model/imageGraph';
+import { attestationPlaces } from '../../core/supplychain';
 import { blobTitle } from '../documentTitles';
+import { attestationsGroup } from './attestationItem';
 import { toImageUri } from '../imageUri';
 import type { MountedSource } from '../sourceManager';
 import { KIND_LABEL, nodeMarkdown } from './nodeTooltip';
@@ -72,7 +74,7 @@ export class DescriptorItem implements TreeNode {
   }
 
   protected hasChildren(): boolean {
-    return isUnread(this.mounted.graph, this.graphNode) || this.childNodes().length > 0;
+    return isUnread(this.mounted.graph, this.graphNode) || this.childNodes().length > 0 || attestationPlaces(this.mounted.graph, this.graphNode.digest).length > 0;
   }
 
   item(): vscode.TreeItem {
@@ -91,6 +93,9 @@ export class DescriptorItem implements TreeNode {
 
   async children(): Promise<TreeNode[]> {
     await this.mounted.expand([this.graphNode.digest]);
-    return this.childNodes().map((child) => this.makeChild(this.mounted, child, this));
+    const rows = this.childNodes().map((child) => this.makeChild(this.mounted, child, this));
+    // Images add theirs after their layers; other nodes with referrers (a signed artifact) get them here.
+    const attestations = this.graphNode.kind === 'manifest' ? undefined : attestationsGroup(this.mounted, this, this.graphNode.digest);
+    return attestations ? [...rows, attestations] : rows;
   }
 }

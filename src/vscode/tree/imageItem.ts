@@ -8,8 +8,7 @@ import type { ImageFilesystems } from '../imageFilesystems';
 import type { MountedSource } from '../sourceManager';
 import { DescriptorItem, type ChildFactory } from './descriptorItem';
 import { directoryRows } from './fileItem';
-import { attestationPlaces } from '../../core/supplychain/places';
-import { attestationRows } from './attestationItem';
+import { attestationsGroup } from './attestationItem';
 import { GroupItem, TextItem } from './groupItem';
 import { LayerItem } from './layerItem';
 import type { TreeNode } from './treeNode';
@@ -80,13 +79,8 @@ export class ImageItem extends DescriptorItem {
       );
     }
     const related = (digests: string[] | undefined) => (digests ?? []).map((digest) => this.mounted.nodes.get(digest)).filter((kid): kid is GraphNode => kid !== undefined);
-    const attestations = attestationPlaces(this.mounted.graph, node.digest);
-    if (attestations.length > 0) {
-      rows.push(new GroupItem(this.mounted, this, 'Attestations', { icon: 'verified', description: `${attestations.length}`, tooltip: 'SBOMs, provenance and signatures attached to this image (BuildKit attestation manifests, OCI 1.1 referrers, cosign tags).' }, async (group) => {
-        await this.mounted.expand(attestations.map((place) => place.container)); // registry: the attestation manifests, on first look
-        return attestationRows(this.mounted, group, node.digest);
-      }));
-    }
+    const attestations = attestationsGroup(this.mounted, this, node.digest);
+    if (attestations) rows.push(attestations);
     const referrers = related(node.referrers);
     if (referrers.length > 0) {
       rows.push(new GroupItem(this.mounted, this, 'Referrers', { icon: 'references', description: `${referrers.length}` }, async (group) => referrers.map((child) => this.makeChild(this.mounted, child, group))));
