@@ -34,7 +34,7 @@ export async function* readTarRange(source: ImageSource, layer: StoredLayer, sta
     pending.push(Buffer.from(chunk.subarray(Math.max(0, start - chunkStart), Math.min(chunk.length, end - chunkStart))));
   };
   const decoder = index.compression === 'gzip' ? new GzipDecoder(sink, { start: checkpoint }) : new ZstdDecoder(sink, { start: checkpoint });
-  const input = await source.open(index.digest, { start: checkpoint.compressedOffset, end: index.compressedSize }, options);
+  const input = await source.open(index.digest, { start: checkpoint.compressedOffset, end: compressedEndFor(layer, end) }, options);
   try {
     for await (const data of input) {
       const chunk = data as Buffer;
@@ -50,6 +50,16 @@ export async function* readTarRange(source: ImageSource, layer: StoredLayer, sta
     decoder.close();
     input.destroy();
   }
+}
+
+/**
+ * Where the compressed bytes needed for the uncompressed offset `end` stop: the first checkpoint
+ * at or after it starts a block, member or frame that the range does not need (plus a slice of
+ * slack), so a read over HTTP asks for about one span, not the rest of the blob.
+ */
+function compressedEndFor(layer: StoredLayer, end: number): number {
+  const next = layer.checkpoints.find((checkpoint) => checkpoint.uncompressedOffset >= end);
+  return next === undefined ? layer.index.compressedSize : Math.min(layer.index.compressedSize, next.compressedOffset + 1 + SLICE);
 }
 
 async function* pass(stream: Readable): AsyncGenerator<Buffer> {

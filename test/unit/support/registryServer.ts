@@ -273,6 +273,8 @@ export interface ProxyRecord {
   status: number;
   /** Request headers as received (the tests check for Authorization). */
   headers: http.IncomingHttpHeaders;
+  /** Body bytes passed back from the registry (what a read cost on the wire). */
+  bytes: number;
 }
 
 /** What a test may do to a request: answer it, drop its connection, or let it through (optionally rewriting the answer). */
@@ -302,7 +304,7 @@ export async function startProxy(targetPort: number): Promise<Proxy> {
     stop: async () => undefined,
   };
   const server = http.createServer((request, response) => {
-    const record: ProxyRecord = { method: request.method ?? '', path: request.url ?? '', status: 0, headers: { ...request.headers } };
+    const record: ProxyRecord = { method: request.method ?? '', path: request.url ?? '', status: 0, headers: { ...request.headers }, bytes: 0 };
     proxy.requests.push(record);
     const action = proxy.intercept?.(request, proxy.requests.length);
     if (action && 'drop' in action) {
@@ -330,6 +332,7 @@ export async function startProxy(targetPort: number): Promise<Proxy> {
         return;
       }
       response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.on('data', (chunk: Buffer) => (record.bytes += chunk.length));
       answer.pipe(response);
     });
     upstream.on('error', () => response.destroy());
