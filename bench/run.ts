@@ -11,6 +11,7 @@ import type { Benchmark, Row } from './lib/types';
 import type { SuiteContext } from './suites/context';
 import { issue3 } from './suites/issue3';
 import { issue4 } from './suites/issue4';
+import { issue7 } from './suites/issue7';
 
 const benchDir = __dirname; // dist/bench
 const repoDir = join(benchDir, '..', '..');
@@ -24,7 +25,7 @@ async function main(argv: string[]): Promise<number> {
   const options = parseOptions(argv, benchDir);
   const corpus = loadCorpus(options.corpus, repoDir, options.buildCorpus);
   const context: SuiteContext = { corpus, cli: options.cli, benchDir, node: options.node };
-  const benchmarks = selected([...issue3(context), ...issue4(context)], options.only);
+  const benchmarks = selected([...issue3(context), ...issue4(context), ...issue7(context)], options.only);
   if (options.list) {
     for (const bench of benchmarks) process.stdout.write(`${bench.name}  [${targetText(bench.target)}]  ${bench.description}\n`);
     return 0;

@@ -32,6 +32,7 @@ export function targetText(target: Target | undefined): string {
   if (target.maxRssMb !== undefined) parts.push(`RSS < ${target.maxRssMb} MB`);
   if (target.maxMs !== undefined) parts.push(`< ${target.maxMs} ms`);
   if (target.minSustainedRatio !== undefined) parts.push(`sustained ≥ ${target.minSustainedRatio}×`);
+  for (const [name, bound] of Object.entries(target.maxCounters ?? {})) parts.push(`${name} ≤ ${bound}`);
   return parts.join(', ');
 }
 
@@ -48,8 +49,15 @@ export function textTable(rows: Row[]): string {
   const table = [HEADERS, ...rows.map(cells)];
   const widths = HEADERS.map((_, i) => Math.max(...table.map((r) => [...r[i]].length)));
   const line = (r: string[]) => r.map((c, i) => c + ' '.repeat(widths[i] - [...c].length)).join('  ').trimEnd();
-  const notes = rows.filter((r) => r.note).map((r) => `  ${r.name}: ${r.note}`);
+  const notes = rows.filter((r) => r.note || r.counters).map((r) => `  ${r.name}: ${[countersText(r), r.note].filter(Boolean).join('; ')}`);
   return [line(table[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...table.slice(1).map(line), ...(notes.length ? ['', 'notes:', ...notes] : [])].join('\n');
+}
+
+/** `ours requests 1, bytes 3172 / baseline requests 4, bytes 5120`, for rows with counters. */
+export function countersText(row: Row): string {
+  if (!row.counters) return '';
+  const list = (counts: Record<string, number>) => Object.entries(counts).map(([name, count]) => `${name} ${count}`).join(', ');
+  return `ours ${list(row.counters.ours)}${row.counters.baseline ? ` / baseline ${list(row.counters.baseline)}` : ''}`;
 }
 
 function detail(m: Measurement): string {
@@ -80,6 +88,7 @@ export function markdown(info: RunInfo, rows: Row[]): string {
     out.push(`- **${row.name}**: ${row.description}${row.note ? ` — _${row.note}_` : ''}`);
     if (row.ours) out.push(`  - ours: \`${row.ours.command}\` (${detail(row.ours)})`);
     if (row.baseline) out.push(`  - baseline: \`${row.baseline.command}\` (${detail(row.baseline)})`);
+    if (row.counters) out.push(`  - counted: ${countersText(row)}`);
     if (row.fixedMs) out.push(`  - fixed cost (the same commands on a tiny blob: start-up, opening the source, finding the blob): ours ${row.fixedMs.ours} ms, baseline ${row.fixedMs.baseline} ms; the sustained ratio divides the remaining time`);
   }
   return `${out.join('\n')}\n`;

@@ -17,6 +17,7 @@ export async function runBenchmark(bench: Benchmark, reps: number, memo: Memo, b
   const baseKey = bench.baseline ? describe(bench.baseline.cmd) : undefined;
   if (baselinesOnly) return runBaselineOnly(bench, reps, memo, row);
   try {
+    await bench.setup?.();
     if (!memo.has(oursKey)) {
       const probe = await runOnce(bench.ours);
       if (probe.code === 2) return { ...row, status: 'skipped', note: `command not available yet (${firstLine(probe.stderr)})` };
@@ -26,10 +27,17 @@ export async function runBenchmark(bench: Benchmark, reps: number, memo: Memo, b
     if (bench.baseline && baseKey && !memo.has(baseKey)) await runChecked(bench.baseline.cmd);
     const ours: Sample[] = [];
     const base: Sample[] = [];
+    const counted: { ours: Array<Record<string, number>>; baseline: Array<Record<string, number>> } = { ours: [], baseline: [] };
+    const measure = async (cmd: Cmd, samples: Sample[], counts: Array<Record<string, number>>) => {
+      bench.counters?.reset();
+      samples.push(await runChecked(cmd));
+      if (bench.counters) counts.push(bench.counters.read());
+    };
     for (let i = 0; i < reps; i++) {
-      if (!memo.has(oursKey)) ours.push(await runChecked(bench.ours));
-      if (bench.baseline && baseKey && !memo.has(baseKey)) base.push(await runChecked(bench.baseline.cmd));
+      if (!memo.has(oursKey)) await measure(bench.ours, ours, counted.ours);
+      if (bench.baseline && baseKey && !memo.has(baseKey)) await measure(bench.baseline.cmd, base, counted.baseline);
     }
+    if (counted.ours.length > 0) row.counters = { ours: medianCounters(counted.ours), baseline: counted.baseline.length > 0 ? medianCounters(counted.baseline) : undefined };
     remember(memo, oursKey, bench.ours, ours, bench.bytes);
     if (bench.baseline && baseKey) remember(memo, baseKey, bench.baseline.cmd, base, bench.bytes);
   } catch (error) {
@@ -85,6 +93,10 @@ async function runBaselineOnly(bench: Benchmark, reps: number, memo: Memo, row: 
   return { ...row, baseline: memo.get(key), note: 'baseline only' };
 }
 
+function medianCounters(samples: Array<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(Object.keys(samples[0]).map((name) => [name, median(samples.map((sample) => sample[name] ?? 0))]));
+}
+
 function remember(memo: Memo, key: string, cmd: Cmd, samples: Sample[], bytes?: number): void {
   if (!memo.has(key)) memo.set(key, summarize(cmd, samples, bytes));
 }
@@ -102,5 +114,6 @@ function judge(target: Target | undefined, row: Row): boolean | undefined {
   if (target.maxRssMb !== undefined) checks.push(row.ours?.peakRssMb !== undefined && row.ours.peakRssMb < target.maxRssMb);
   if (target.maxMs !== undefined) checks.push(row.ours !== undefined && row.ours.medianMs < target.maxMs);
   if (target.minSustainedRatio !== undefined) checks.push(row.sustainedRatio !== undefined && row.sustainedRatio >= target.minSustainedRatio);
+  for (const [name, bound] of Object.entries(target.maxCounters ?? {})) checks.push(row.counters?.ours[name] !== undefined && row.counters.ours[name] <= bound);
   return checks.every(Boolean);
 }

@@ -16,6 +16,14 @@ export interface Target {
   maxMs?: number;
   /** For throughput rows with a fixedCost: ours / baseline of the sustained copy rate (start-up excluded). */
   minSustainedRatio?: number;
+  /** Upper bounds on the medians of our counters (requests, bytes on the wire). */
+  maxCounters?: Record<string, number>;
+}
+
+/** Numbers the commands move outside their process (a proxy's requests and bytes): reset before each run, read after. */
+export interface Counters {
+  reset(): void;
+  read(): Record<string, number>;
 }
 
 /**
@@ -41,6 +49,10 @@ export interface Benchmark {
   target?: Target;
   /** Run once before measuring (e.g. build an index). */
   prepare?: Cmd;
+  /** In-process work before anything of the row runs (start a server its commands talk to). */
+  setup?: () => Promise<void>;
+  /** Counted for every measured run of ours and of the baseline; the medians are reported. */
+  counters?: Counters;
   fixedCost?: FixedCost;
 }
 
@@ -80,6 +92,8 @@ export interface Row {
   ratio?: number;
   /** (bytes − fixed bytes) / (median − fixed median), ours / baseline; rows with a fixedCost only. */
   sustainedRatio?: number;
+  /** Medians of the row's counters, ours and baseline. */
+  counters?: { ours: Record<string, number>; baseline?: Record<string, number> };
   /** Median wall time of the fixedCost commands. */
   fixedMs?: { ours: number; baseline: number };
   target?: Target;

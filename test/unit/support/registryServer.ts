@@ -61,6 +61,8 @@ export interface RunningRegistry {
   host: string;
   directory: string;
   stop(): Promise<void>;
+  /** For a long-lived user (the benchmarks): no longer keeps the process alive; killed, its storage removed, when the process exits. */
+  release(): void;
 }
 
 function registryConfig(port: number, storage: string, auth: RegistryAuth, directory: string): string {
@@ -88,7 +90,15 @@ export async function startRegistry(auth: RegistryAuth = { type: 'none' }): Prom
       if (stderr.length < 20_000) stderr += chunk.toString('utf8');
     });
     if (await waitForRegistry(port, child)) {
-      return { port, host: `127.0.0.1:${port}`, directory, stop: () => stopRegistry(child, directory) };
+      const release = () => {
+        child.unref();
+        (child.stderr as net.Socket | null)?.unref(); // still read (a full pipe would stall it), no longer waited for
+        process.once('exit', () => {
+          child.kill('SIGKILL');
+          rmSync(directory, { recursive: true, force: true });
+        });
+      };
+      return { port, host: `127.0.0.1:${port}`, directory, stop: () => stopRegistry(child, directory), release };
     }
     await stopProcess(child);
     if (attempt === 3) {
@@ -288,6 +298,8 @@ export interface Proxy {
   intercept: ((request: http.IncomingMessage, count: number) => ProxyAction) | undefined;
   reset(): void;
   stop(): Promise<void>;
+  /** Stops keeping the process alive (the benchmarks' proxy lives until the process exits). */
+  unref(): void;
 }
 
 /** An HTTP proxy in front of `targetPort` that records every request and applies `intercept`. */
@@ -302,6 +314,7 @@ export async function startProxy(targetPort: number): Promise<Proxy> {
       proxy.intercept = undefined;
     },
     stop: async () => undefined,
+    unref: () => undefined,
   };
   const server = http.createServer((request, response) => {
     const record: ProxyRecord = { method: request.method ?? '', path: request.url ?? '', status: 0, headers: { ...request.headers }, bytes: 0 };
@@ -341,6 +354,7 @@ export async function startProxy(targetPort: number): Promise<Proxy> {
   proxy.port = await listen(server);
   proxy.host = `127.0.0.1:${proxy.port}`;
   proxy.stop = () => closeServer(server);
+  proxy.unref = () => void server.unref();
   return proxy;
 }
 
