@@ -19,8 +19,9 @@ Usage:
   container-image-explorer verify <source> [--json]     hash every blob the source holds; exit 1 on a mismatch
   container-image-explorer attestations <source> [--image <digest> | --platform os/arch[/variant]] [--json]
                                                         SBOMs, provenance and signatures attached to the images
-  container-image-explorer ls <source> <layer-digest> [path] [--json]
-                                                        the files of one layer (whiteout markers included)
+  container-image-explorer ls <source> <layer-digest> [path] [--json] [--toc]
+                                                        the files of one layer (whiteout markers included);
+                                                        --toc: its tar entries in archive order, with data offsets
   container-image-explorer ls <source> --merged [--image <digest> | --platform os/arch[/variant]] [path] [--json]
                                                         the image's filesystem, layers applied, with each entry's layer and history
   container-image-explorer get <source> <layer-digest> <path>
@@ -50,11 +51,15 @@ Exit codes: 0 ok, 1 verification failed, 2 usage, 3 the source cannot be read,
 
 const COMMANDS: Record<string, Command> = { tree: treeCommand, cat: catCommand, verify: verifyCommand, attestations: attestationsCommand, ls: lsCommand, get: getCommand, changes: changesCommand, tags: tagsCommand };
 const VALUED = new Set<string>(['image', 'platform', 'insecure-registry']);
-const KNOWN = new Set(['json', 'help', 'version', 'merged', 'no-index-cache']);
+const KNOWN = new Set(['json', 'help', 'version', 'merged', 'no-index-cache', 'toc']);
 
 export async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
+  // `| head` closed the pipe: the reader has what it wanted; stop quietly, as cat does.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(ExitCode.ok);
+  });
   try {
     const args = parseArgs(argv, VALUED, KNOWN);
     const [name, ...rest] = args.positionals;

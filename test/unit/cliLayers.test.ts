@@ -118,6 +118,24 @@ describe('CLI: ls, get, changes', function () {
     if (work !== undefined) rmSync(work, { recursive: true, force: true });
   });
 
+  it('ls --toc --json lists every tar entry in archive order, as GNU tar does, with data offsets', () => {
+    const blobs = path.join(layout('oci-layout'), 'blobs', 'sha256');
+    for (const layer of fixtureLayers()) {
+      const blob = path.join(blobs, layer.slice('sha256:'.length));
+      const tar = spawnSync('tar', ['-tf', blob], { encoding: 'utf8' });
+      assert.equal(tar.status, 0, tar.stderr);
+      const expected = tar.stdout.split('\n').filter(Boolean).map((name) => name.replace(/^\.\//, '').replace(/\/$/, '')).filter((name) => name !== '.' && name !== '');
+      const toc = json('ls', layout('oci-layout'), layer, '--toc', '--json') as Array<{ path: string; type: string; size: number; offset: number }>;
+      assert.deepEqual(toc.map((entry) => entry.path), expected, layer);
+      const uncompressed = spawnSync('sh', ['-c', `gzip -dc < '${blob}' 2>/dev/null || cat '${blob}'`], { maxBuffer: 1 << 28 }).stdout;
+      for (const entry of toc.filter((item) => item.type === 'file' && item.size > 0)) {
+        const viaGet = run('get', layout('oci-layout'), layer, entry.path).stdout;
+        assert.ok(uncompressed.subarray(entry.offset, entry.offset + entry.size).equals(viaGet), `${entry.path} at offset ${entry.offset}`);
+      }
+    }
+    assert.equal(run('ls', layout('oci-layout'), '--merged', '--toc').status, 2);
+  });
+
   describe('ls --merged --json', () => {
     let entries: Array<Record<string, unknown>>;
     before(() => {
