@@ -14,7 +14,8 @@ process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 export const rssMethod = useGnuTime ? `${GNU_TIME} -f '%M %U %S'` : 'polling /proc/<pid>/status VmHWM';
 
 export function describe(cmd: Cmd): string {
-  return cmd.argv.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
+  const env = Object.entries(cmd.env ?? {}).map(([name, value]) => `${name}=${value.replace(process.env.PATH ?? '', '$PATH')} `).join('');
+  return env + cmd.argv.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
 /** Runs a command once with stdout to /dev/null; wall time from spawn to exit, peak RSS of its process tree. */
@@ -24,7 +25,7 @@ export function runOnce(cmd: Cmd): Promise<Sample> {
   const devNull = openSync('/dev/null', 'w');
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', devNull, 'pipe'] });
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', devNull, 'pipe'], env: cmd.env === undefined ? process.env : { ...process.env, ...cmd.env } });
     const poller = useGnuTime || child.pid === undefined ? undefined : pollPeakRss(child.pid);
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {

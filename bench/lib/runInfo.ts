@@ -18,7 +18,7 @@ export function runInfo(options: Options, repoDir: string, argv: string[]): RunI
     name: options.name,
     command: ['npm run bench --', ...argv].join(' ').replace(/ --$/, ''),
     reps: options.reps,
-    node: `${output([options.node, '--version']) || 'unknown'} (${options.node}) runs the CLI and the Node baselines; the harness runs on ${process.version}`,
+    node: `${output([options.node, '--version']) || 'unknown'} (${options.node}) runs the CLI and the Node baselines; the harness runs on ${process.version}; the CLI runs as its executable (dist/cli.js, shebang \`env -S node --max-semi-space-size=8\`) with that Node first on PATH`,
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
     memoryGb: Math.round(totalmem() / 2 ** 30),

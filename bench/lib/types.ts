@@ -1,6 +1,8 @@
 /** A command to spawn: argv[0] is looked up on PATH. */
 export interface Cmd {
   argv: string[];
+  /** Added to the environment of the command. */
+  env?: Record<string, string>;
   /** Exit codes that count as success (default [0]). */
   okCodes?: number[];
 }

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Corpus } from '../lib/corpus';
 import type { Cmd } from '../lib/types';
 
@@ -12,8 +12,9 @@ export interface SuiteContext {
   node: string;
 }
 
+/** The CLI as users run it: its executable, whose shebang (`env -S node …`) finds `context.node` first on PATH. */
 export function cliCmd(context: SuiteContext, ...args: string[]): Cmd {
-  return { argv: [context.node, context.cli, ...args] };
+  return { argv: [context.cli, ...args], env: { PATH: `${dirname(context.node)}:${process.env.PATH ?? ''}` } };
 }
 
 export function baselineCmd(context: SuiteContext, name: string, ...args: string[]): Cmd {

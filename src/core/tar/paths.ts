@@ -49,7 +49,13 @@ export function checkEntryPath(path: string): EntryPathCheck {
  * tries to escape the root ("../x", "a/../../x") or holds a NUL.
  */
 export function normalizeEntryPath(path: string): string | undefined {
-  return isClean(path) && !path.includes('\0') ? path : checkEntryPath(path).path;
+  if (isClean(path) && !path.includes('\0')) return path;
+  // A directory's "name/" is the common unclean case: one slice, not a split and join.
+  if (path.length > 1 && path.charCodeAt(path.length - 1) === 0x2f) {
+    const withoutSlash = path.slice(0, -1);
+    if (isClean(withoutSlash) && !withoutSlash.includes('\0')) return withoutSlash;
+  }
+  return checkEntryPath(path).path;
 }
 
 /**
