@@ -33,7 +33,7 @@ function packageRow(mounted: MountedSource, parent: TreeNode, item: SbomPackage,
   if (item.type) tooltip.appendMarkdown(`type: ${escape(item.type)}  \n`);
   if (item.license) tooltip.appendMarkdown(`licence: ${escape(item.license)}  \n`);
   if (item.purl) tooltip.appendMarkdown(`purl: \`${item.purl.replace(/`/g, "'")}\``);
-  return new LinkedRow(mounted, parent, item.name || '(unnamed)', { key: `${index}`, description, tooltip, icon: 'symbol-package', contextValue: 'package' });
+  return new LinkedRow(mounted, parent, item.name || '(unnamed)', { key: `${index}`, description, tooltip, icon: 'package', contextValue: 'package' });
 }
 
 function escape(text: string): string {
