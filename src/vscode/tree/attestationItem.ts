@@ -5,7 +5,6 @@ import { attestationPlaces, collectAttestations, listSbomPackages, readAttestati
 import { attestationUris } from '../attestationUris';
 import type { MountedSource } from '../sourceManager';
 import { GroupItem, TextItem } from './groupItem';
-import { LinkedRow } from './linkedRow';
 import { provenanceRows, subjectsGroup } from './provenanceRows';
 import { sbomRows } from './sbomRows';
 import type { TreeNode } from './treeNode';
@@ -94,7 +93,7 @@ export class AttestationItem implements TreeNode {
       if (isImageError(error, 'cancelled')) return [];
       return [new TextItem(this.mounted, this, 'Cannot read this statement', { icon: 'error', description: describeError(error) })];
     }
-    const rows: TreeNode[] = document.summary.problems.map((problem, index) => new LinkedRow(this.mounted, this, problem, { key: `problem-${index}`, icon: 'warning', tooltip: problem }));
+    const rows: TreeNode[] = document.summary.problems.map((problem, index) => new TextItem(this.mounted, this, problem, { key: `problem-${index}`, icon: 'warning', tooltip: problem }));
     rows.push(...subjectsGroup(this.mounted, this, document.summary.subjects));
     if (document.sbom) rows.push(...sbomRows(this.mounted, this, listSbomPackages(document).packages));
     if (document.provenance) rows.push(...provenanceRows(this.mounted, this, document.provenance, blob.digest));

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { GraphNode } from '../../core/model/imageGraph';
 import type { MountedSource } from '../sourceManager';
 import type { TreeNode } from './treeNode';
 
@@ -10,10 +11,11 @@ export class GroupItem implements TreeNode {
     readonly mounted: MountedSource,
     readonly parent: TreeNode,
     private readonly label: string,
-    private readonly options: { icon: string; description?: string; tooltip?: string | vscode.MarkdownString; expanded?: boolean; contextValue?: string },
-    private readonly makeChildren: (group: GroupItem) => Promise<TreeNode[]>,
+    /** `key` (default: the label) makes the id unique where labels repeat (two name ranges `foo … foo`). */
+    private readonly options: { icon: string; description?: string; tooltip?: string | vscode.MarkdownString; expanded?: boolean; contextValue?: string; key?: string },
+    private readonly makeChildren: (group: GroupItem) => Promise<TreeNode[]> | TreeNode[],
   ) {
-    this.id = `${parent.id}/${label}`;
+    this.id = `${parent.id}/${options.key ?? label}`;
   }
 
   item(): vscode.TreeItem {
@@ -26,22 +28,37 @@ export class GroupItem implements TreeNode {
     return item;
   }
 
-  children(): Promise<TreeNode[]> {
+  async children(): Promise<TreeNode[]> {
     return this.makeChildren(this);
   }
 }
 
-/** A leaf row of text: an environment variable, a label, a history entry. */
+export interface TextItemOptions {
+  icon?: string;
+  description?: string;
+  tooltip?: string | vscode.MarkdownString;
+  /** Unique among the row's siblings; default: the label. */
+  key?: string;
+  /** What a click does: open a document, reveal what a digest names. */
+  command?: vscode.Command;
+  /** The object of the source the row names, so Copy Digest and Reveal work on it. */
+  graphNode?: GraphNode;
+  contextValue?: string;
+}
+
+/** A leaf row of text: an environment variable, a label, a history entry, a package, a material. */
 export class TextItem implements TreeNode {
   readonly id: string;
+  readonly graphNode?: GraphNode;
 
   constructor(
     readonly mounted: MountedSource,
     readonly parent: TreeNode,
     private readonly label: string,
-    private readonly options: { icon?: string; description?: string; tooltip?: string | vscode.MarkdownString; key?: string } = {},
+    private readonly options: TextItemOptions = {},
   ) {
     this.id = `${parent.id}/${options.key ?? label}`;
+    this.graphNode = options.graphNode;
   }
 
   item(): vscode.TreeItem {
@@ -50,7 +67,8 @@ export class TextItem implements TreeNode {
     item.description = this.options.description;
     item.tooltip = this.options.tooltip ?? (this.options.description ? `${this.label} ${this.options.description}` : this.label);
     if (this.options.icon) item.iconPath = new vscode.ThemeIcon(this.options.icon);
-    item.contextValue = 'text';
+    item.command = this.options.command;
+    item.contextValue = this.options.contextValue ?? 'text';
     return item;
   }
 

@@ -4,18 +4,18 @@ import type { ProvenanceDetails, SubjectRef } from '../../core/supplychain';
 import { REVEAL_COMMAND } from '../digestLinks';
 import { toImageUri } from '../imageUri';
 import type { MountedSource } from '../sourceManager';
-import { KeyedGroup, LinkedRow } from './linkedRow';
+import { GroupItem, TextItem } from './groupItem';
 import type { TreeNode } from './treeNode';
 
 /** A row for a digest a statement names: when the source holds it, clicking reveals it in the tree. */
 export function digestRow(mounted: MountedSource, parent: TreeNode, label: string, digest: string | undefined, key: string, icon: string): TreeNode {
   const node = digest ? mounted.nodes.get(digest) : undefined;
-  if (!digest) return new LinkedRow(mounted, parent, label, { key, icon, description: 'no digest' });
+  if (!digest) return new TextItem(mounted, parent, label, { key, icon, description: 'no digest' });
   if (!node) {
-    return new LinkedRow(mounted, parent, label, { key, icon, description: shortDigest(digest), tooltip: `${label}\n${digest}\n\nNot in ${mounted.label}.`, contextValue: 'text' });
+    return new TextItem(mounted, parent, label, { key, icon, description: shortDigest(digest), tooltip: `${label}\n${digest}\n\nNot in ${mounted.label}.`, contextValue: 'text' });
   }
   const where = node.platform ? ` (${node.platform})` : '';
-  return new LinkedRow(mounted, parent, label, {
+  return new TextItem(mounted, parent, label, {
     key,
     icon: 'link',
     description: `${shortDigest(digest)} · in this source${where}`,
@@ -30,7 +30,7 @@ export function digestRow(mounted: MountedSource, parent: TreeNode, label: strin
 export function subjectsGroup(mounted: MountedSource, parent: TreeNode, subjects: SubjectRef[]): TreeNode[] {
   if (subjects.length === 0) return [];
   return [
-    new KeyedGroup(mounted, parent, 'Subjects', { key: 'subjects', icon: 'target', description: `${subjects.length}` }, (group) =>
+    new GroupItem(mounted, parent, 'Subjects', { key: 'subjects', icon: 'target', description: `${subjects.length}` }, (group) =>
       subjects.map((subject, index) => digestRow(mounted, group, subject.name || shortDigest(subject.digest), subject.digest, `${index}`, 'target')),
     ),
   ];
@@ -40,7 +40,7 @@ export function subjectsGroup(mounted: MountedSource, parent: TreeNode, subjects
 export function provenanceRows(mounted: MountedSource, parent: TreeNode, details: ProvenanceDetails, blobDigest: string): TreeNode[] {
   const rows: TreeNode[] = [];
   const fact = (label: string, value: string | undefined, icon: string) => {
-    if (value) rows.push(new LinkedRow(mounted, parent, label, { key: label, description: value, icon }));
+    if (value) rows.push(new TextItem(mounted, parent, label, { key: label, description: value, icon }));
   };
   fact('Builder', details.builderId, 'tools');
   fact('Build type', details.buildType, 'symbol-class');
@@ -53,11 +53,11 @@ export function provenanceRows(mounted: MountedSource, parent: TreeNode, details
   details.sources.forEach((source, index) => {
     const title = source.filename ?? `source ${index + 1}`;
     const uri = toImageUri({ source: mounted.spec, target: { type: 'attestation', digest: blobDigest, part: `source-${index}`, title } });
-    rows.push(new LinkedRow(mounted, parent, title, { key: `source-${index}`, icon: 'file-code', description: `embedded ${source.language ?? 'source'}`, command: { command: 'vscode.open', title: 'Open', arguments: [uri] }, tooltip: 'The source BuildKit embedded in the provenance (mode=max): open it' }));
+    rows.push(new TextItem(mounted, parent, title, { key: `source-${index}`, icon: 'file-code', description: `embedded ${source.language ?? 'source'}`, command: { command: 'vscode.open', title: 'Open', arguments: [uri] }, tooltip: 'The source BuildKit embedded in the provenance (mode=max): open it' }));
   });
   if (details.materials.length > 0) {
     rows.push(
-      new KeyedGroup(mounted, parent, 'Materials', { key: 'materials', icon: 'references', description: `${details.materials.length}`, expanded: true }, (group) =>
+      new GroupItem(mounted, parent, 'Materials', { key: 'materials', icon: 'references', description: `${details.materials.length}`, expanded: true }, (group) =>
         details.materials.map((material, index) => digestRow(mounted, group, material.uri || '(no uri)', material.digest, `${index}`, 'package')),
       ),
     );
@@ -70,5 +70,5 @@ export function provenanceRows(mounted: MountedSource, parent: TreeNode, details
 function argumentsGroup(mounted: MountedSource, parent: TreeNode, rows: TreeNode[], label: string, key: string, values: Record<string, string>): void {
   const entries = Object.entries(values);
   if (entries.length === 0) return;
-  rows.push(new KeyedGroup(mounted, parent, label, { key, icon: 'symbol-variable', description: `${entries.length}` }, (group) => entries.map(([name, value]) => new LinkedRow(mounted, group, name, { key: name, description: value, icon: 'symbol-variable', tooltip: new vscode.MarkdownString().appendCodeblock(`${name}=${value}`, 'text') }))));
+  rows.push(new GroupItem(mounted, parent, label, { key, icon: 'symbol-variable', description: `${entries.length}` }, (group) => entries.map(([name, value]) => new TextItem(mounted, group, name, { key: name, description: value, icon: 'symbol-variable', tooltip: new vscode.MarkdownString().appendCodeblock(`${name}=${value}`, 'text') }))));
 }

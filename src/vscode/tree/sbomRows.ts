@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { groupPackages, licenceCounts, plural, type PackageGroup, type SbomPackage } from '../../core/supplychain';
 import type { MountedSource } from '../sourceManager';
-import { KeyedGroup, LinkedRow } from './linkedRow';
+import { GroupItem, TextItem } from './groupItem';
 import type { TreeNode } from './treeNode';
 
 /** An SBOM's rows: its packages (grouped by type, letter and name range when many) and its licences. */
@@ -10,9 +10,9 @@ export function sbomRows(mounted: MountedSource, parent: TreeNode, packages: Sbo
   const count = plural(packages.length, 'package');
   const licences = licenceCounts(packages);
   return [
-    new KeyedGroup(mounted, parent, 'Packages', { key: 'packages', icon: 'package', description: count, expanded: true }, (group) => packageLevel(mounted, group, groupPackages(packages))),
-    new KeyedGroup(mounted, parent, 'Licences', { key: 'licences', icon: 'law', description: `${licences.length}` }, (group) =>
-      licences.map(({ licence, count: uses }, index) => new LinkedRow(mounted, group, licence, { key: `${index}`, description: plural(uses, 'package'), icon: 'law' })),
+    new GroupItem(mounted, parent, 'Packages', { key: 'packages', icon: 'package', description: count, expanded: true }, (group) => packageLevel(mounted, group, groupPackages(packages))),
+    new GroupItem(mounted, parent, 'Licences', { key: 'licences', icon: 'law', description: `${licences.length}` }, (group) =>
+      licences.map(({ licence, count: uses }, index) => new TextItem(mounted, group, licence, { key: `${index}`, description: plural(uses, 'package'), icon: 'law' })),
     ),
   ];
 }
@@ -21,7 +21,7 @@ function packageLevel(mounted: MountedSource, parent: TreeNode, level: { package
   if ('packages' in level) return level.packages.map((item, index) => packageRow(mounted, parent, item, index));
   return level.groups.map(
     (group, index) =>
-      new KeyedGroup(mounted, parent, group.label, { key: `${index}:${group.label}`, icon: 'folder-library', description: plural(group.count, 'package') }, (row) =>
+      new GroupItem(mounted, parent, group.label, { key: `${index}:${group.label}`, icon: 'folder-library', description: plural(group.count, 'package') }, (row) =>
         packageLevel(mounted, row, group.packages ? { packages: group.packages } : { groups: group.groups ?? [] }),
       ),
   );
@@ -33,7 +33,7 @@ function packageRow(mounted: MountedSource, parent: TreeNode, item: SbomPackage,
   if (item.type) tooltip.appendMarkdown(`type: ${escape(item.type)}  \n`);
   if (item.license) tooltip.appendMarkdown(`licence: ${escape(item.license)}  \n`);
   if (item.purl) tooltip.appendMarkdown(`purl: \`${item.purl.replace(/`/g, "'")}\``);
-  return new LinkedRow(mounted, parent, item.name || '(unnamed)', { key: `${index}`, description, tooltip, icon: 'package', contextValue: 'package' });
+  return new TextItem(mounted, parent, item.name || '(unnamed)', { key: `${index}`, description, tooltip, icon: 'package', contextValue: 'package' });
 }
 
 function escape(text: string): string {
