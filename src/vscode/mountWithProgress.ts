@@ -28,13 +28,16 @@ export async function mountWithProgress(sources: SourceManager, log: Log, spec: 
     await vscode.commands.executeCommand(`${IMAGES_VIEW_ID}.focus`).then(undefined, () => undefined);
     return mounted;
   } catch (error) {
+    // Errors name their source; the notification names it once.
+    const detail = describeError(error);
+    const message = `Cannot open ${name}: ${detail.startsWith(`${name}: `) ? detail.slice(name.length + 2) : detail}`;
     if (isImageError(error, 'cancelled')) log.info(`Opening ${spec} was cancelled`);
     else if (isImageError(error, 'unauthorized') && actions.onUnauthorized) {
-      log.error(`Cannot open ${name}`, error);
-      const choice = await vscode.window.showErrorMessage(`Cannot open ${name}: ${describeError(error)}`, 'Sign In…', 'Show Log');
+      log.error(message);
+      const choice = await vscode.window.showErrorMessage(message, 'Sign In…', 'Show Log');
       if (choice === 'Sign In…') await actions.onUnauthorized();
       else if (choice === 'Show Log') log.channel.show(true);
-    } else await log.showError(`Cannot open ${name}`, error);
+    } else await log.showError(message);
     return undefined;
   }
 }
