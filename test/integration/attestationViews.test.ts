@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TreeRow } from '../../src/vscode/api';
 import { ALPINE_ATTESTATIONS, writeAttestedLayout, type AttestedLayout } from '../unit/support/attestedLayouts';
+import { fromImageUri } from '../../src/vscode/imageUri';
 import { api, repoRoot } from './support';
 import { findRow, rowAt } from './treeRows';
 
@@ -121,6 +122,9 @@ describe('attestation views on a generated multi-platform image', function () {
     assert.match(hover, /\*\*Image\*\* · linux\/arm64/);
     assert.match(hover, /present \| yes/);
 
+    const envelopeRow = (await provenance.children()).find((row) => row.label === 'Envelope');
+    assert.equal(envelopeRow?.description, 'DSSE · application/vnd.in-toto+json · 1 signature · key fixture-key');
+
     const envelope = await vscode.workspace.openTextDocument((await api()).blobUri(layout.directory, layout.provenances['linux/arm64']));
     assert.equal(JSON.parse(envelope.getText()).payloadType, 'application/vnd.in-toto+json');
     await vscode.commands.executeCommand('containerImageExplorer.openAttestationEnvelope', provenance.handle);
@@ -140,6 +144,15 @@ describe('attestation views on a generated multi-platform image', function () {
     for (let attempt = 0; attempt < 50 && summaryTabs().length < 2; attempt++) await new Promise((resolve) => setTimeout(resolve, 100));
     const all = vscode.window.tabGroups.all.flatMap((group) => group.tabs).map((tab) => `${tab.label} ${tab.input && typeof tab.input === 'object' && 'viewType' in tab.input ? String(tab.input.viewType) : ''}`);
     assert.deepEqual(summaryTabs().map((tab) => tab.label).sort(), [provenanceSummary.title, sbomSummary.title].sort(), JSON.stringify(all));
+  });
+
+  it('attestation URIs round-trip, and a part the statement lacks fails with a message that says so', async () => {
+    const dockerfileRow = (await (await rowAt(await imageRows['linux/amd64'].children(), 'Attestations', /^Provenance/)).children()).find((row) => row.label === 'Dockerfile')!;
+    const uri = uriOf(dockerfileRow);
+    assert.deepEqual(fromImageUri(vscode.Uri.parse(uri.toString())), { source: layout.directory, target: { type: 'attestation', digest: layout.provenances['linux/amd64'], part: 'source-0', title: 'Dockerfile' } });
+    const missing = uri.with({ path: uri.path.replace('/source-0/', '/source-7/') });
+    await assert.rejects(Promise.resolve(vscode.workspace.fs.readFile(missing)), /embeds no source file number 8/);
+    assert.equal(fromImageUri(uri.with({ path: uri.path.replace('/source-0/', '/../') })), undefined, 'an unknown part is not an address');
   });
 
   it('finds no unknown/unknown row anywhere in the source', async () => {

@@ -80,6 +80,7 @@ function readDsseEnvelope(value: JsonObject, reading: Reading, depth: number): v
   } else {
     reading.signature = { format: 'DSSE', keyIds: envelope.keyIds, signatureCount: envelope.signatureCount, certificates: [], timestamped: false, transparencyLog: [] };
   }
+  if (envelope.payloadType !== undefined) reading.signature.payloadType = envelope.payloadType;
   if (envelope.payload === undefined) return;
   const parsed = parseJsonText(envelope.payload, 'DSSE payload');
   if (parsed.problem !== undefined) {

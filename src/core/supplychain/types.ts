@@ -141,4 +141,6 @@ export interface SignatureDetails {
   optional?: Record<string, unknown>;
   /** A public-key hint (sigstore bundle `publicKey.hint`). */
   publicKeyHint?: string;
+  /** DSSE: what the payload claims to be (`application/vnd.in-toto+json`). */
+  payloadType?: string;
 }

@@ -48,6 +48,9 @@ export function summaryModel(document: AttestationDocument, title: string, looku
     subjects: summary.subjects.map((subject) => named(subject.name, subject.digest)),
   };
   if (summary.predicateType) model.predicateType = summary.predicateType;
+  if (document.signature && summary.envelopes?.length) {
+    model.envelopes = [...summary.envelopes, ...(document.signature.payloadType ? [`payload ${document.signature.payloadType}`] : []), ...document.signature.keyIds.map((keyId) => `key ${keyId}`)];
+  }
   if (document.sbom) {
     model.packages = listSbomPackages(document).packages;
     model.licences = licenceCounts(model.packages);

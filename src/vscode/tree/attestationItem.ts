@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { shortDigest } from '../../core/digest';
 import { describeError, isImageError } from '../../core/errors';
-import { attestationPlaces, collectAttestations, listSbomPackages, readAttestationAt, type AttestationDocument, type CollectedAttestation } from '../../core/supplychain';
+import { attestationPlaces, collectAttestations, listSbomPackages, plural, readAttestationAt, type AttestationDocument, type CollectedAttestation } from '../../core/supplychain';
 import { attestationUris } from '../attestationUris';
 import type { MountedSource } from '../sourceManager';
 import { GroupItem, TextItem } from './groupItem';
@@ -94,11 +94,23 @@ export class AttestationItem implements TreeNode {
       return [new TextItem(this.mounted, this, 'Cannot read this statement', { icon: 'error', description: describeError(error) })];
     }
     const rows: TreeNode[] = document.summary.problems.map((problem, index) => new TextItem(this.mounted, this, problem, { key: `problem-${index}`, icon: 'warning', tooltip: problem }));
+    const envelope = envelopeRow(this.mounted, this, document);
+    if (envelope) rows.push(envelope);
     rows.push(...subjectsGroup(this.mounted, this, document.summary.subjects));
     if (document.sbom) rows.push(...sbomRows(this.mounted, this, listSbomPackages(document).packages));
     if (document.provenance) rows.push(...provenanceRows(this.mounted, this, document.provenance, blob.digest));
     return rows;
   }
+}
+
+/** For a signed statement: the envelopes it came in, its payload type and who signed (key ids). */
+function envelopeRow(mounted: MountedSource, parent: TreeNode, document: AttestationDocument): TreeNode | undefined {
+  const { envelopes } = document.summary;
+  const signature = document.signature;
+  if (!envelopes?.length || !signature || document.summary.kind === 'signature') return undefined;
+  const parts = [envelopes.join(' › '), signature.payloadType, plural(signature.signatureCount, 'signature'), signature.keyIds.length ? `key ${signature.keyIds.join(', ')}` : undefined];
+  const description = parts.filter((part): part is string => part !== undefined).join(' · ');
+  return new TextItem(mounted, parent, 'Envelope', { key: 'envelope', icon: 'lock', description, tooltip: `Signed envelope: ${description}. Signatures are shown, not verified.` });
 }
 
 function isJsonLike(mediaType: string): boolean {
