@@ -85,4 +85,26 @@ describe('corpus sources with attestations in the Images view', function () {
       }
     });
   }
+
+  it('a notation signature expands to its signer: certificate, signing time, timestamp', async () => {
+    const explorer = await api();
+    const spec = path.join(corpus, SOURCES[3].location);
+    await explorer.open(spec);
+    try {
+      const source = (await explorer.treeRoots()).find((row) => row.label === path.basename(spec));
+      const rows = await allRows(await source!.children(), 4);
+      const signature = rows.find(({ row, trail }) => trail.at(-1)?.label === 'Attestations' && row.label.startsWith('Signature (notation)'));
+      assert.ok(signature);
+      const details = await signature.row.children();
+      const byLabel = new Map(details.map((row) => [row.label, row]));
+      assert.equal(byLabel.get('Certificate')?.description, 'CN=testcert7, O=Notary, L=Seattle, ST=WA, C=US');
+      assert.equal(byLabel.get('Timestamp')?.description, 'countersigned (RFC 3161)');
+      assert.equal(byLabel.get('Signing scheme')?.description, 'notary.x509');
+      assert.match(byLabel.get('Signing time')?.description ?? '', /^20\d\d-/);
+      const certificate = await byLabel.get('Certificate')!.children();
+      assert.ok(certificate.some((row) => row.label === 'Issuer'), JSON.stringify(certificate.map((row) => row.label)));
+    } finally {
+      await explorer.close(spec);
+    }
+  });
 });

@@ -7,6 +7,7 @@ import type { MountedSource } from '../sourceManager';
 import { GroupItem, TextItem } from './groupItem';
 import { provenanceRows, subjectsGroup } from './provenanceRows';
 import { sbomRows } from './sbomRows';
+import { signatureRows } from './signatureRows';
 import type { TreeNode } from './treeNode';
 
 const KIND_ICON: Record<CollectedAttestation['summary']['kind'], string> = {
@@ -26,7 +27,7 @@ const ORIGIN: Record<CollectedAttestation['origin'], string> = {
 /**
  * One statement, SBOM or signature attached to an image, labelled by what it says. A click opens
  * it decoded; it expands to its subjects and, for SBOMs, packages and licences, for provenance,
- * builder, materials, build args and the embedded Dockerfile.
+ * builder, materials, build args and the embedded Dockerfile, for signatures, signer and certificates.
  */
 export class AttestationItem implements TreeNode {
   readonly id: string;
@@ -52,7 +53,7 @@ export class AttestationItem implements TreeNode {
 
   item(): vscode.TreeItem {
     const { summary, origin, container, layer } = this.attestation;
-    const expandable = this.blob !== undefined && (summary.subjects.length > 0 || summary.kind === 'sbom' || summary.kind === 'provenance' || summary.problems.length > 0);
+    const expandable = this.blob !== undefined && (summary.subjects.length > 0 || ['sbom', 'provenance', 'signature'].includes(summary.kind) || summary.problems.length > 0);
     const item = new vscode.TreeItem(summary.label, expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.description = `${ORIGIN[origin]} · ${shortDigest(layer?.digest ?? container)}`;
@@ -99,6 +100,7 @@ export class AttestationItem implements TreeNode {
     rows.push(...subjectsGroup(this.mounted, this, document.summary.subjects));
     if (document.sbom) rows.push(...sbomRows(this.mounted, this, listSbomPackages(document).packages));
     if (document.provenance) rows.push(...provenanceRows(this.mounted, this, document.provenance, blob.digest));
+    if (document.signature && document.summary.kind === 'signature') rows.push(...signatureRows(this.mounted, this, document.signature));
     return rows;
   }
 }
