@@ -36,20 +36,23 @@ export function subjectsGroup(mounted: MountedSource, parent: TreeNode, subjects
   ];
 }
 
+/** One row per fact that has a value: `[label, value, codicon]`; empty values are left out. */
+export function factRows(mounted: MountedSource, parent: TreeNode, facts: Array<[label: string, value: string | undefined, icon: string]>): TreeNode[] {
+  return facts.filter(([, value]) => value).map(([label, value, icon]) => new TextItem(mounted, parent, label, { key: label, description: value, icon }));
+}
+
 /** Builder, build type, materials, build args and the embedded Dockerfile of a SLSA provenance. */
 export function provenanceRows(mounted: MountedSource, parent: TreeNode, details: ProvenanceDetails, blobDigest: string): TreeNode[] {
-  const rows: TreeNode[] = [];
-  const fact = (label: string, value: string | undefined, icon: string) => {
-    if (value) rows.push(new TextItem(mounted, parent, label, { key: label, description: value, icon }));
-  };
-  fact('Builder', details.builderId, 'tools');
-  fact('Build type', details.buildType, 'symbol-class');
-  fact('Frontend', details.frontend, 'symbol-method');
-  fact('Builder platform', details.builderPlatform, 'vm');
-  fact('Config source', [details.configSource?.uri, details.configSource?.entryPoint].filter(Boolean).join(' · '), 'repo');
-  fact('Started', details.startedOn, 'calendar');
-  fact('Finished', details.finishedOn, 'calendar');
-  for (const [key, value] of Object.entries(details.vcs ?? {})) fact(`VCS ${key}`, value, 'source-control');
+  const rows = factRows(mounted, parent, [
+    ['Builder', details.builderId, 'tools'],
+    ['Build type', details.buildType, 'symbol-class'],
+    ['Frontend', details.frontend, 'symbol-method'],
+    ['Builder platform', details.builderPlatform, 'vm'],
+    ['Config source', [details.configSource?.uri, details.configSource?.entryPoint].filter(Boolean).join(' · '), 'repo'],
+    ['Started', details.startedOn, 'calendar'],
+    ['Finished', details.finishedOn, 'calendar'],
+    ...Object.entries(details.vcs ?? {}).map(([key, value]): [string, string, string] => [`VCS ${key}`, value, 'source-control']),
+  ]);
   details.sources.forEach((source, index) => {
     const title = source.filename ?? `source ${index + 1}`;
     const uri = toImageUri({ source: mounted.spec, target: { type: 'attestation', digest: blobDigest, part: `source-${index}`, title } });

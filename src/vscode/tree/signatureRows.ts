@@ -1,7 +1,7 @@
 import type { SignatureDetails } from '../../core/supplychain';
 import type { MountedSource } from '../sourceManager';
 import { GroupItem, TextItem } from './groupItem';
-import { digestRow } from './provenanceRows';
+import { digestRow, factRows } from './provenanceRows';
 import type { TreeNode } from './treeNode';
 
 /**
@@ -10,20 +10,18 @@ import type { TreeNode } from './treeNode';
  * Shown, not verified: nothing here checks a signature or a chain.
  */
 export function signatureRows(mounted: MountedSource, parent: TreeNode, signature: SignatureDetails): TreeNode[] {
-  const rows: TreeNode[] = [];
-  const fact = (label: string, value: string | undefined, icon: string) => {
-    if (value) rows.push(new TextItem(mounted, parent, label, { key: label, description: value, icon }));
-  };
-  fact('Format', signature.format, 'workspace-trusted');
-  fact('Algorithm', signature.algorithm, 'key');
-  fact('Signing scheme', signature.signingScheme, 'symbol-class');
-  fact('Signing time', signature.signingTime, 'calendar');
-  fact('Expiry', signature.expiry, 'calendar');
-  fact('Signing agent', signature.signingAgent, 'tools');
-  fact('Key ids', signature.keyIds.join(', '), 'key');
-  fact('Public key hint', signature.publicKeyHint, 'key');
-  fact('Timestamp', signature.timestamped ? 'countersigned (RFC 3161)' : undefined, 'watch');
-  fact('Docker reference', signature.dockerReference, 'tag');
+  const rows = factRows(mounted, parent, [
+    ['Format', signature.format, 'workspace-trusted'],
+    ['Algorithm', signature.algorithm, 'key'],
+    ['Signing scheme', signature.signingScheme, 'symbol-class'],
+    ['Signing time', signature.signingTime, 'calendar'],
+    ['Expiry', signature.expiry, 'calendar'],
+    ['Signing agent', signature.signingAgent, 'tools'],
+    ['Key ids', signature.keyIds.join(', '), 'key'],
+    ['Public key hint', signature.publicKeyHint, 'key'],
+    ['Timestamp', signature.timestamped ? 'countersigned (RFC 3161)' : undefined, 'watch'],
+    ['Docker reference', signature.dockerReference, 'tag'],
+  ]);
   if (signature.dockerManifestDigest) rows.push(digestRow(mounted, parent, 'Signed manifest', signature.dockerManifestDigest, 'signed-manifest', 'target'));
   signature.certificates.forEach((certificate, index) => {
     const label = index === 0 ? 'Certificate' : `Certificate ${index + 1}`;
