@@ -136,7 +136,8 @@ export function registerCommands(sources: SourceManager, log: Log, tree: ImageTr
       if (!spec || !digest) return;
       const mounted = await sources.mount(spec);
       const row = await tree.findRow(mounted.spec, digest);
-      if (row) await view.reveal(row, { select: true, focus: true, expand: true });
+      // A layer is revealed closed: opening it indexes it (a download, for a registry).
+      if (row) await view.reveal(row, { select: true, focus: true, expand: row.graphNode?.kind !== 'layer' });
       else void vscode.window.showInformationMessage(`${digest} is not shown in the Images view of ${mounted.label}.`);
     },
     openDigest: async (spec?: string, digest?: string) => {

@@ -40,7 +40,7 @@ export async function pullPlatform(sources: SourceManager, tree: ImageTreeProvid
       operation.dispose();
     }
   });
-  const row = await rowOf(tree, chosen.mounted, chosen.image);
+  const row = await tree.findRow(chosen.mounted.spec, chosen.image.digest);
   if (row) await view.reveal(row, { select: true, focus: true, expand: true });
   return chosen.image.digest;
 }
@@ -49,16 +49,4 @@ export async function pullPlatform(sources: SourceManager, tree: ImageTreeProvid
 function indexesOf(mounted: MountedSource, node: TreeNode | undefined): GraphNode[] {
   if (node?.graphNode?.kind === 'index') return [node.graphNode];
   return mounted.graph.nodes.filter((candidate) => candidate.kind === 'index' && platformImages(mounted, candidate).length > 0);
-}
-
-/** The image's row, found by walking down its chain of parents only (so no other row is expanded, nor other manifests fetched). */
-async function rowOf(tree: ImageTreeProvider, mounted: MountedSource, image: GraphNode): Promise<TreeNode | undefined> {
-  const chain: string[] = [image.digest];
-  for (let parent: string | undefined = image.parents[0]; parent !== undefined && chain.length < 8; parent = mounted.nodes.get(parent)?.parents[0]) chain.unshift(parent);
-  let row = (await tree.getChildren()).find((candidate) => candidate.mounted === mounted);
-  for (const digest of chain) {
-    if (!row) return undefined;
-    row = (await tree.getChildren(row)).find((candidate) => candidate.graphNode?.digest === digest);
-  }
-  return row;
 }

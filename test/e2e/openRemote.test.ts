@@ -17,6 +17,19 @@ async function openRemoteImage(page: Page, reference: string): Promise<void> {
   await quickInput(page, reference);
 }
 
+/** A fresh workbench showing the Images view for the suite; closed after it. */
+function useImagesView(): { page: Page } {
+  const view = {} as { page: Page };
+  before(async () => {
+    view.page = await openWorkbench();
+    await showImagesView(view.page);
+  });
+  after(async () => {
+    await view.page?.context().close();
+  });
+  return view;
+}
+
 // The user's path to a registry image: palette -> Open Remote Image… -> type a reference -> the
 // index appears; a platform expands to its config and layers; Tags lists the repository's tags;
 // Pull Platform… picks another platform. The registry is Debian's docker-registry on 127.0.0.1.
@@ -28,18 +41,10 @@ describe('UI: Open Remote Image… from a real registry', () => {
       await skopeoPush(`oci:${fixture('oci-layout')}:1.0`, `${host}/multi:0.9`);
     },
   });
-  let page: Page;
-
-  before(async () => {
-    page = await openWorkbench();
-    await showImagesView(page);
-  });
-
-  after(async () => {
-    await page?.context().close();
-  });
+  const view = useImagesView();
 
   it('mounts the typed reference and expands one platform', async () => {
+    const { page } = view;
     const reference = `${at.registry.host}/multi:1.0`;
     await openRemoteImage(page, reference);
     // The source row, then the index row: both named by the reference.
@@ -55,12 +60,14 @@ describe('UI: Open Remote Image… from a real registry', () => {
   });
 
   it('lists the tags under Tags', async () => {
+    const { page } = view;
     await expandTreeItem(page, 'Tags');
     await treeItem(page, '0.9').waitFor({ timeout: 30_000 });
     await screenshot(page, 'open-remote-tags');
   });
 
   it('Pull Platform… reveals the chosen platform', async () => {
+    const { page } = view;
     await commandPalette(page, 'Pull Platform');
     await quickInput(page, 'linux/arm64/v8');
     await until(async () => (await treeItem(page, 'linux/arm64/v8').getAttribute('aria-expanded')) === 'true', 'the arm64 image is revealed, expanded');
@@ -74,18 +81,10 @@ describe('UI: Sign In… after a registry answers 401', () => {
     auth: () => ({ type: 'htpasswd', users: { alice: PASSWORD } }),
     populate: ({ host }) => skopeoPush(`oci:${fixture('oci-layout')}:1.0`, `${host}/private:1.0`, { creds: `alice:${PASSWORD}` }),
   });
-  let page: Page;
-
-  before(async () => {
-    page = await openWorkbench();
-    await showImagesView(page);
-  });
-
-  after(async () => {
-    await page?.context().close();
-  });
+  const view = useImagesView();
 
   it('offers Sign In…, keeps the typed credentials and opens the image', async () => {
+    const { page } = view;
     const reference = `${at.registry.host}/private:1.0`;
     await openRemoteImage(page, reference);
     const toast = page.locator('.notification-list-item', { hasText: 'Cannot open' }).first();

@@ -28,7 +28,8 @@ describe('remote images from a real registry in VS Code', function () {
   const at = useRegistry({
     prefix: 'cie-remote-vscode-',
     populate: async ({ host }) => {
-      await skopeoPush(`oci:${FIXTURES}/multi-platform-layout:1.0`, `${host}/multi:1.0`);
+      // One tag per test: the Images view restores the rows a test expanded when the same reference is opened again.
+      for (const tag of ['1.0', 'pull', 'clear']) await skopeoPush(`oci:${FIXTURES}/multi-platform-layout:1.0`, `${host}/multi:${tag}`);
       for (const tag of ['1.0', '1.1', '2.0']) await skopeoPush(`oci:${FIXTURES}/oci-layout:1.0`, `${host}/app:${tag}`);
     },
   });
@@ -59,6 +60,9 @@ describe('remote images from a real registry in VS Code', function () {
     assert.deepEqual(seen(at.proxy), ['GET /v2/multi/manifests/1.0', `GET /v2/multi/manifests/${platforms[0].digest}`, `GET /v2/multi/blobs/${manifest.config.digest}`], 'expanding an image: its manifest, then its config (for the layer history); no layer');
 
     at.proxy.reset();
+    await vscode.commands.executeCommand('containerImageExplorer.revealDigest', spec, layers[0].digest);
+    assert.deepEqual(seen(at.proxy), [], 'revealing a layer (a digest link) opens no other platform and lists no tags');
+
     await explorer.close(spec);
     await vscode.commands.executeCommand('containerImageExplorer.openRemote', `${at.proxy.host}/multi:1.0`);
     await (await (await sourceRow(spec)).children())[0].children().then((rows) => rows[0].children()).then((rows) => rows[1].children());
@@ -102,9 +106,9 @@ describe('remote images from a real registry in VS Code', function () {
 
   it('Pull Platform… fetches and reveals one platform image, leaving the other unread', async () => {
     const explorer = await api();
-    const spec = `docker://${at.proxy.host}/multi:1.0`;
+    const spec = `docker://${at.proxy.host}/multi:pull`;
     await vscode.commands.executeCommand('containerImageExplorer.clearRegistryCache');
-    await vscode.commands.executeCommand('containerImageExplorer.openRemote', `${at.proxy.host}/multi:1.0`);
+    await vscode.commands.executeCommand('containerImageExplorer.openRemote', `${at.proxy.host}/multi:pull`);
     const index = (await (await sourceRow(spec)).children()).find((row) => row.digest === multiIndex);
     assert.ok(index);
     at.proxy.reset();
@@ -119,8 +123,8 @@ describe('remote images from a real registry in VS Code', function () {
 
   it('Clear Registry Cache empties the cache (the next open is a GET again) and follows the size setting', async () => {
     const explorer = await api();
-    const spec = `docker://${at.proxy.host}/multi:1.0`;
-    await vscode.commands.executeCommand('containerImageExplorer.openRemote', `${at.proxy.host}/multi:1.0`);
+    const spec = `docker://${at.proxy.host}/multi:clear`;
+    await vscode.commands.executeCommand('containerImageExplorer.openRemote', `${at.proxy.host}/multi:clear`);
     await explorer.close(spec);
     const settings = vscode.workspace.getConfiguration('containerImageExplorer');
     await settings.update('registryCacheSize', 64, vscode.ConfigurationTarget.Global);
@@ -134,8 +138,8 @@ describe('remote images from a real registry in VS Code', function () {
       await settings.update('registryCacheSize', undefined, vscode.ConfigurationTarget.Global);
     }
     at.proxy.reset();
-    await vscode.commands.executeCommand('containerImageExplorer.openRemote', `${at.proxy.host}/multi:1.0`);
-    assert.deepEqual(seen(at.proxy), ['GET /v2/multi/manifests/1.0'], 'after clearing, the tag is fetched again');
+    await vscode.commands.executeCommand('containerImageExplorer.openRemote', `${at.proxy.host}/multi:clear`);
+    assert.deepEqual(seen(at.proxy), ['GET /v2/multi/manifests/clear'], 'after clearing, the tag is fetched again');
     await explorer.close(spec);
   });
 });

@@ -5,19 +5,15 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { isImageError } from '../../src/core/errors';
-import { BlobCache, defaultCacheDirectory } from '../../src/core/registry/blobCache';
+import { BlobCache, cacheLimitFromEnvironment, DEFAULT_CACHE_LIMIT, defaultCacheDirectory } from '../../src/core/registry/blobCache';
 import { digestedBytes } from '../../src/core/registry/manifest';
 import { schema1SignedPayload } from '../../src/core/registry/schema1';
 import { VerifyingReader } from '../../src/core/registry/verifyingReader';
 import { temporaryDirectory } from './support/registryServer';
+import { collect } from './support/useRegistry';
 
 const digestOf = (bytes: Buffer | string) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
-async function collect(readable: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of readable) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
 
 describe('registry: blob cache', () => {
   let directory: ReturnType<typeof temporaryDirectory>;
@@ -27,6 +23,14 @@ describe('registry: blob cache', () => {
   it('defaults to ${XDG_CACHE_HOME:-~/.cache}/container-image-explorer/registry', () => {
     assert.equal(defaultCacheDirectory({ XDG_CACHE_HOME: '/x' }), '/x/container-image-explorer/registry');
     assert.equal(defaultCacheDirectory({ HOME: '/home/u' }), '/home/u/.cache/container-image-explorer/registry');
+  });
+
+  it('takes its size limit from CIE_REGISTRY_CACHE_SIZE (bytes or K/M/G), naming the variable when it does not parse', () => {
+    assert.equal(cacheLimitFromEnvironment({}), DEFAULT_CACHE_LIMIT);
+    assert.equal(cacheLimitFromEnvironment({ CIE_REGISTRY_CACHE_SIZE: '500M' }), 500 * 1024 * 1024);
+    assert.equal(cacheLimitFromEnvironment({ CIE_REGISTRY_CACHE_SIZE: '1.5GiB' }), 1.5 * 1024 ** 3);
+    assert.equal(cacheLimitFromEnvironment({ CIE_REGISTRY_CACHE_SIZE: '4096' }), 4096);
+    assert.throws(() => cacheLimitFromEnvironment({ CIE_REGISTRY_CACHE_SIZE: 'lots' }), (error: unknown) => isImageError(error, 'usage') && /CIE_REGISTRY_CACHE_SIZE is "lots"/.test(error.message));
   });
 
   it('stores by digest, reads whole and ranges, remembers tags and media types, and clears', async () => {

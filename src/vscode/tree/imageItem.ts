@@ -68,7 +68,7 @@ export class ImageItem extends DescriptorItem {
     }
     if (layers.length > 0 && document.type === 'manifest') {
       rows.push(
-        new GroupItem(this.mounted, this, 'Filesystem', { icon: 'root-folder', tooltip: 'The merged root filesystem: every layer applied in order, whiteouts included. Each file shows the layer it comes from.' }, async (group) => {
+        new GroupItem(this.mounted, this, 'Filesystem', { icon: 'root-folder', contextValue: 'group filesystem', tooltip: 'The merged root filesystem: every layer applied in order, whiteouts included. Each file shows the layer it comes from.' }, async (group) => {
           try {
             const view = await this.filesystems.mergedView(this.mounted, node.digest);
             return directoryRows(this.mounted, group, { view, kind: 'rootfs', digest: node.digest, layerDigests: layerDigests }, view.get('')!);

@@ -1,11 +1,13 @@
 import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import { splitSourcePrefix } from '../../core/sources/openSource';
-import type { SourceManager } from '../sourceManager';
+import type { MountedSource, SourceManager } from '../sourceManager';
+import { isUnread } from '../../core/model/imageGraph';
 import type { ImageFilesystems } from '../imageFilesystems';
 import type { ChildFactory } from './descriptorItem';
 import { createChildFactory } from './makeTreeChild';
 import { SourceItem } from './sourceItem';
+import { isTagsGroup } from './tagsItem';
 import type { TreeNode } from './treeNode';
 
 export const IMAGES_VIEW_ID = 'containerImageExplorer.images';
@@ -41,15 +43,19 @@ export class ImageTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
 
   /**
    * The first row (breadth first, a few levels deep) that stands for `digest` in a mounted source;
-   * what "reveal in the tree" selects.
+   * what "reveal in the tree" selects, without opening rows that are costly to list (isCostlyToOpen).
    */
   async findRow(spec: string, digest: string, maxDepth = 6): Promise<TreeNode | undefined> {
     let level: TreeNode[] = (await this.getChildren()).filter((node) => node.mounted.spec === spec);
+    const mounted = level[0]?.mounted;
+    const above = mounted ? ancestorsOf(mounted, digest) : new Set<string>();
     for (let depth = 0; depth <= maxDepth && level.length > 0; depth++) {
       const found = level.find((node) => node.graphNode?.digest === digest);
       if (found) return found;
       const next: TreeNode[] = [];
-      for (const node of level) next.push(...(await node.children()));
+      for (const node of level) {
+        if (!isCostlyToOpen(node, above)) next.push(...(await node.children()));
+      }
       level = next;
     }
     return undefined;
@@ -72,4 +78,26 @@ export class ImageTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     this.subscription.dispose();
     this.changed.dispose();
   }
+}
+
+/**
+ * Rows whose children cannot hold a graph node and cost work or requests to list: a layer's or an
+ * image's files (indexing layers), the Tags row, and an unread registry image not above the target.
+ */
+function isCostlyToOpen(node: TreeNode, above: ReadonlySet<string>): boolean {
+  if (node.graphNode?.kind === 'layer' || /\bfilesystem\b/.test(node.item().contextValue ?? '') || isTagsGroup(node)) return true;
+  return node.graphNode !== undefined && isUnread(node.mounted.graph, node.graphNode) && !above.has(node.graphNode.digest);
+}
+
+/** Digests of every node above `digest` in the graph (its parents, theirs, …). */
+function ancestorsOf(mounted: MountedSource, digest: string): Set<string> {
+  const found = new Set<string>();
+  const queue = [...(mounted.nodes.get(digest)?.parents ?? [])];
+  while (queue.length > 0) {
+    const parent = queue.shift() as string;
+    if (found.has(parent)) continue;
+    found.add(parent);
+    queue.push(...(mounted.nodes.get(parent)?.parents ?? []));
+  }
+  return found;
 }

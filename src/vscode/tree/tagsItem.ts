@@ -6,6 +6,8 @@ import type { MountedSource } from '../sourceManager';
 import { GroupItem, TextItem } from './groupItem';
 import type { TreeNode } from './treeNode';
 
+const TAGS_CONTEXT = 'group tags';
+
 /** Tags asked for per page (`?n=`); registries may answer fewer. */
 export const TAG_PAGE_SIZE = 100;
 
@@ -46,7 +48,7 @@ export function tagsGroup(mounted: MountedSource, parent: TreeNode): GroupItem |
   const source = mounted.source;
   if (!(source instanceof RegistrySource)) return undefined;
   const repository = formatReference({ registry: source.reference.registry, repository: source.reference.repository });
-  return new GroupItem(mounted, parent, 'Tags', { icon: 'tag', tooltip: `The tags of ${repository}, read from the registry when this row is expanded.`, contextValue: 'group tags' }, async (group) => {
+  return new GroupItem(mounted, parent, 'Tags', { icon: 'tag', tooltip: `The tags of ${repository}, read from the registry when this row is expanded.`, contextValue: TAGS_CONTEXT }, async (group) => {
     const pages = pagesOf(mounted);
     try {
       if (!pages.started) await loadNextTagPage(mounted);
@@ -58,6 +60,11 @@ export function tagsGroup(mounted: MountedSource, parent: TreeNode): GroupItem |
     if (rows.length === 0) rows.push(new TextItem(mounted, group, 'No tags', { icon: 'info' }));
     return rows;
   });
+}
+
+/** Whether a row is the Tags row (opening it lists tags from the registry). */
+export function isTagsGroup(node: TreeNode): boolean {
+  return node instanceof GroupItem && node.item().contextValue === TAGS_CONTEXT;
 }
 
 /** One tag; clicking opens it as its own source. */
