@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { ALPINE_ATTESTATIONS, writeAttestedLayout, type AttestedLayout } from '../unit/support/attestedLayouts';
-import { openWorkbench, screenshot, session, showImagesView, treeItem, treeItemLabels, until } from './workbench';
+import { hover, openWorkbench, screenshot, session, showImagesView, treeItem, treeItemLabels, until } from './workbench';
 
 /** The side-bar row whose label (not description) starts with `label`: `linux/amd64` must not match a row described as linux/amd64. */
 function rowLabelled(page: Page, label: string): Locator {
@@ -85,5 +85,22 @@ describe('UI: attestations of a multi-platform image', function () {
     await frame.locator('td', { hasText: 'https://mobyproject.org/buildkit@v1' }).first().waitFor({ timeout: 30_000 });
     await frame.locator('a.digest', { hasText: layout.base.slice(0, 19) }).waitFor();
     await screenshot(page, 'attestations-provenance-summary');
+  });
+
+  it('opens a DSSE-signed provenance decoded, with a hover on its subject digest', async () => {
+    // The tree only renders visible rows: fold amd64 away first.
+    const amd64 = rowLabelled(page, 'linux/amd64');
+    if ((await amd64.getAttribute('aria-expanded')) === 'true') await amd64.locator('.monaco-tl-twistie').click();
+    await expandRow(page, 'linux/arm64');
+    await expandRow(page, 'Attestations');
+    const row = page.locator('.part.sidebar [role="treeitem"]').filter({ hasText: 'signed (DSSE)' }).first();
+    await row.click();
+    await page.locator('.editor-group-container .tab', { hasText: /^provenance [0-9a-f]{8}\.jsonc/ }).first().waitFor({ timeout: 30_000 });
+    // The subject list closes the statement (keys are in the corpus file's sorted order): go to the end.
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    const text = await hover(page, layout.images['linux/arm64'].slice(7, 30));
+    assert.match(text, /Image.*linux\/arm64/s, text);
+    await screenshot(page, 'attestations-decoded-dsse-hover');
   });
 });
