@@ -82,10 +82,12 @@ export class ImageTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
 
 /**
  * Rows whose children cannot hold a graph node and cost work or requests to list: a layer's or an
- * image's files (indexing layers), the Tags row, and an unread registry image not above the target.
+ * image's files (indexing layers), an attestation's details, the Tags row, and an unread registry
+ * image not above the target.
  */
 function isCostlyToOpen(node: TreeNode, above: ReadonlySet<string>): boolean {
-  if (node.graphNode?.kind === 'layer' || /\bfilesystem\b/.test(node.item().contextValue ?? '') || isTagsGroup(node)) return true;
+  // A statement's rows (packages, subjects, materials) only point at graph nodes shown elsewhere, and a large SBOM is costly to parse.
+  if (node.graphNode?.kind === 'layer' || /\b(filesystem|statement)\b/.test(node.item().contextValue ?? '') || isTagsGroup(node)) return true;
   return node.graphNode !== undefined && isUnread(node.mounted.graph, node.graphNode) && !above.has(node.graphNode.digest);
 }
 
