@@ -87,6 +87,17 @@ describe('UI: attestations of a multi-platform image', function () {
     await screenshot(page, 'attestations-provenance-summary');
   });
 
+  it('the summary page’s links: a material reveals its image in the tree, the embedded Dockerfile opens', async () => {
+    const frame = summaryFrame();
+    await frame.locator('a.digest', { hasText: layout.base.slice(0, 19) }).click();
+    const base = rowLabelled(page, 'example.com/base:1');
+    await until(async () => (await base.getAttribute('aria-selected')) === 'true', 'the base image row is selected');
+    await summaryFrame().locator('a.source', { hasText: 'Dockerfile' }).click();
+    await page.locator('.editor-group-container .tab', { hasText: /^Dockerfile/ }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.monaco-editor .view-lines', { hasText: 'FROM scratch' }).first().waitFor();
+    await screenshot(page, 'attestations-provenance-links');
+  });
+
   it('opens a DSSE-signed provenance decoded, with a hover on its subject digest', async () => {
     // The tree only renders visible rows: fold amd64 away first.
     const amd64 = rowLabelled(page, 'linux/amd64');
