@@ -114,4 +114,18 @@ describe('supplychain: views', () => {
     assert.ok('packages' in grouped && grouped.packages.length === sbom.total);
     assert.ok(licenceCounts(sbom.packages).some((entry) => entry.licence === 'GPL-2.0-only'));
   });
+
+  it('trivy’s and cosign’s sigstore bundles (corpus) open down to their in-toto statements', function () {
+    const trivy = path.join(CORPUS_DIR, 'aquasecurity__trivy/pkg/fanal/artifact/image/testdata/sigstore-bundle.json');
+    const cosign = path.join(CORPUS_DIR, 'sigstore__cosign/pkg/cosign/testdata/oci-attestation.sigstore.json');
+    if (!existsSync(trivy) || !existsSync(cosign)) this.skip();
+    for (const file of [trivy, cosign]) {
+      const document = readableDocument(readFileSync(file));
+      assert.deepEqual(document.unwrapped, ['sigstore bundle', 'DSSE'], file);
+      assert.equal(document.text.startsWith('//'), document.problems.length > 0);
+      const statement = JSON.parse(document.text.replace(/^(\/\/.*\n)*/, '')) as { _type: string; subject: unknown[] };
+      assert.match(statement._type, /^https:\/\/in-toto\.io\/Statement\/v(0\.1|1)$/, file);
+      assert.ok(statement.subject.length > 0);
+    }
+  });
 });
