@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isUnread } from '../core/model/imageGraph';
 import { describeError, isImageError } from '../core/errors';
 import { lookupPath, openFile, resolveFile, type FileNode, type FileSystemView } from '../core/filesystem';
 import { readBlob } from '../core/sources/readBlob';
@@ -110,6 +111,10 @@ export class ImageFileSystemProvider implements vscode.FileSystemProvider {
     const { target } = location;
     if (target.type === 'blob') {
       try {
+        // Reading a registry image's unread manifest is looking at it: the graph learns what it
+        // references (links and hovers in the document then know its config and layers).
+        const node = mounted.nodes.get(target.digest);
+        if (node && isUnread(mounted.graph, node)) await mounted.expand([target.digest]);
         const bytes = await readBlob(mounted.source, target.digest, limit);
         return target.formatted ? formatJson(bytes) : bytes;
       } catch (error) {

@@ -118,6 +118,14 @@ describe('remote images from a real registry in VS Code', function () {
     assert.deepEqual(manifests, [`GET /v2/multi/manifests/${platforms[1].digest}`], 'only the chosen platform manifest');
     const rows = await (await index.children())[1].children();
     assert.ok(rows.some((row) => row.label === 'Layers'), rows.map((row) => row.label).join(', '));
+
+    // Opening the other platform's manifest as a document reads it once, and the graph learns its config (for links and hovers).
+    at.proxy.reset();
+    const amd64Config = (blobJson('multi-platform-layout', platforms[0].digest) as { config: { digest: string } }).config.digest;
+    const document = await vscode.workspace.openTextDocument(explorer.blobUri(spec, platforms[0].digest));
+    assert.match(document.getText(), new RegExp(amd64Config));
+    assert.deepEqual(seen(at.proxy), [`GET /v2/multi/manifests/${platforms[0].digest}`]);
+    assert.ok((await explorer.open(spec)).nodes.some((node) => node.digest === amd64Config && node.kind === 'config'));
     await explorer.close(spec);
   });
 
