@@ -36,7 +36,9 @@ an oci-archive tar or an OCI layout directory. A prefix forces the kind:
 docker-archive:PATH, oci-archive:PATH, oci:DIR.
 A <source> that is no existing path and parses as an image reference (alpine:3.20,
 ghcr.io/org/app@sha256:…, localhost:5000/x, optionally docker://…) is read from its registry:
-only what is shown is fetched, and kept in \${XDG_CACHE_HOME:-~/.cache}/container-image-explorer/registry.
+only what is shown is fetched, and kept in \${XDG_CACHE_HOME:-~/.cache}/container-image-explorer/registry
+(at most $CIE_REGISTRY_CACHE_SIZE, default 2G, least recently used first out; a layer over 64 MiB is
+not kept whole: its layer index is, and files are read from it with HTTP Range requests).
 Credentials come from ~/.docker/config.json (or $DOCKER_CONFIG) and podman's auth.json.
 Plain HTTP is used only for localhost and hosts given with --insecure-registry HOST[,HOST…]
 (or CIE_INSECURE_REGISTRIES).
