@@ -8,6 +8,10 @@
   const body = document.querySelector('#packages tbody');
   const shown = document.getElementById('shown');
   const filter = document.getElementById('filter');
+  // Which statement this is (spec, digest, title), kept with the filter so VS Code can restore the panel.
+  const identity = JSON.parse(document.body.dataset.state || '{}');
+  const saved = vscode.getState() || {};
+  vscode.setState({ ...identity, filter: saved.filter || '' });
 
   function cell(text) {
     const td = document.createElement('td');
@@ -32,11 +36,11 @@
     }
     body.replaceChildren(rows);
     shown.textContent = matches > ROW_LIMIT ? `Showing the first ${ROW_LIMIT} of ${matches.toLocaleString('en-US')} matching packages: refine the filter to see the rest.` : `${matches.toLocaleString('en-US')} of ${packages.length.toLocaleString('en-US')} packages`;
-    vscode.setState({ filter: filter.value });
+    vscode.setState({ ...identity, filter: filter.value });
   }
 
   if (filter) {
-    filter.value = (vscode.getState() || {}).filter || '';
+    filter.value = saved.filter || '';
     let pending;
     filter.addEventListener('input', () => {
       clearTimeout(pending);

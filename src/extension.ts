@@ -37,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): ContainerImageExplor
     DigestHoverProvider.register(sources),
     DigestDefinitionProvider.register(sources),
     ...registerCommands(sources, log, tree, view, filesystems, registry),
-    ...registerAttestationCommands(context.extensionUri, log),
+    ...registerAttestationCommands(context.extensionUri, log, sources),
   );
   void openOnStartup(sources, log);
   return createApi(sources, tree);

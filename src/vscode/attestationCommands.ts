@@ -2,8 +2,9 @@ import * as vscode from 'vscode';
 import { shortDigest } from '../core/digest';
 import { ImageError } from '../core/errors';
 import { attestationUris } from './attestationUris';
-import { showSummary, type OpenedSummary } from './attestationSummary/summaryPanel';
+import { registerSummarySerializer, showSummary, type OpenedSummary } from './attestationSummary/summaryPanel';
 import type { Log } from './log';
+import type { SourceManager } from './sourceManager';
 import { AttestationItem } from './tree/attestationItem';
 import type { TreeNode } from './tree/treeNode';
 
@@ -13,8 +14,8 @@ function requireStatement(node: TreeNode | undefined): AttestationItem & { blob:
   return node as AttestationItem & { blob: NonNullable<AttestationItem['blob']> };
 }
 
-/** Commands on attestation rows: the decoded document, the raw envelope, and the summary view. */
-export function registerAttestationCommands(extensionUri: vscode.Uri, log: Log): vscode.Disposable[] {
+/** Commands on attestation rows: the decoded document, the raw envelope, and the summary view (restored after a reload). */
+export function registerAttestationCommands(extensionUri: vscode.Uri, log: Log, sources: SourceManager): vscode.Disposable[] {
   const handlers: Record<string, (node?: TreeNode) => Promise<unknown>> = {
     openAttestationDecoded: async (node) => {
       const statement = requireStatement(node);
@@ -31,7 +32,7 @@ export function registerAttestationCommands(extensionUri: vscode.Uri, log: Log):
       return showSummary(extensionUri, statement.mounted, statement.blob.digest, document, title);
     },
   };
-  return Object.entries(handlers).map(([name, handler]) =>
+  const commands = Object.entries(handlers).map(([name, handler]) =>
     vscode.commands.registerCommand(`containerImageExplorer.${name}`, async (node?: TreeNode) => {
       try {
         return await handler(node);
@@ -41,4 +42,5 @@ export function registerAttestationCommands(extensionUri: vscode.Uri, log: Log):
       }
     }),
   );
+  return [...commands, registerSummarySerializer(extensionUri, sources)];
 }

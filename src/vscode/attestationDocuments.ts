@@ -1,6 +1,7 @@
 import { ATTESTATION_ANNOTATIONS } from '../core/model/nodeKind';
 import { readBlob } from '../core/sources/readBlob';
-import { embeddedSourceText, readableDocument, type DescribeHints } from '../core/supplychain';
+import { ReadLimits } from '../core/sources/limits';
+import { embeddedSourceText, readAttestation, readableDocument, type AttestationDocument, type DescribeHints } from '../core/supplychain';
 import type { AttestationPart } from './imageUri';
 import type { MountedSource } from './sourceManager';
 
@@ -43,4 +44,9 @@ function hintsOf(mounted: MountedSource, digest: string): DescribeHints {
   const predicateType = node?.annotations[ATTESTATION_ANNOTATIONS.predicateType];
   if (predicateType) hints.predicateType = predicateType;
   return hints;
+}
+
+/** A statement read from its blob alone (no attestation manifest at hand: a restored summary view). */
+export async function readAttestationBlob(mounted: MountedSource, digest: string): Promise<AttestationDocument> {
+  return readAttestation(await readBlob(mounted.source, digest, ReadLimits.attestation), hintsOf(mounted, digest));
 }

@@ -114,4 +114,17 @@ describe('UI: attestations of a multi-platform image', function () {
     assert.match(text, /Image.*linux\/arm64/s, text);
     await screenshot(page, 'attestations-decoded-dsse-hover');
   });
+
+  it('after a window reload, the summary view comes back (re-read from its source) with its filter', async () => {
+    await page.reload({ waitUntil: 'domcontentloaded', timeout: 120_000 });
+    await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+    const tab = page.locator('.editor-group-container .tab', { hasText: /^SBOM \(SPDX 2\.3\)/ }).first();
+    await tab.waitFor({ timeout: 60_000 });
+    await tab.click();
+    const frame = summaryFrame();
+    await frame.locator('h1', { hasText: `SBOM (SPDX 2.3) · ${layout.packageCount} packages` }).waitFor({ timeout: 60_000 });
+    assert.equal(await frame.locator('#filter').inputValue(), 'musl');
+    await frame.locator('#shown', { hasText: /^2 of 21 packages$/ }).waitFor();
+    await screenshot(page, 'attestations-summary-restored');
+  });
 });

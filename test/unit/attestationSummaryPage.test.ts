@@ -24,6 +24,8 @@ describe('attestation summary page', () => {
     const data = /<script type="application\/json" id="cie-packages">(.*?)<\/script>/s.exec(html)?.[1];
     assert.deepEqual((JSON.parse(data!) as Array<{ name: string }>).map((item) => item.name), ['zlib', '</script><script>alert(1)</script>']);
     assert.match(html, new RegExp(`<a href="#" class="digest" data-digest="${IMAGE}"`));
+    const withState = summaryHtml(model, { ...resources, state: { spec: '/tmp/a "b".tar', digest: IMAGE, title: 'SBOM' } });
+    assert.match(withState, /<body data-state="\{&#34;spec&#34;:&#34;\/tmp\/a \\&#34;b\\&#34;.tar&#34;,/, 'the restore state is an escaped attribute');
     assert.ok(!/https?:\/\/(?!webview\.example|spdx\.dev)/.test(html.replace(/<script type="application\/json"[\s\S]*?<\/script>/, '')), 'no remote resources');
   });
 

@@ -6,6 +6,8 @@ export interface PageResources {
   nonce: string;
   scriptUri: string;
   styleUri: string;
+  /** What the page keeps with setState so the panel can be restored after a reload. */
+  state?: object;
 }
 
 export function escapeHtml(text: string): string {
@@ -29,7 +31,7 @@ export function summaryHtml(model: SummaryModel, resources: PageResources): stri
 <link rel="stylesheet" href="${resources.styleUri}">
 <title>${escapeHtml(model.title)}</title>
 </head>
-<body>
+<body data-state="${escapeHtml(JSON.stringify(resources.state ?? {}))}">
 ${sections.filter(Boolean).join('\n')}
 <script type="application/json" id="cie-packages">${model.packages ? JSON.stringify(model.packages).replace(/</g, '\\u003c') : '[]'}</script>
 <script nonce="${nonce}" src="${resources.scriptUri}"></script>
