@@ -24,7 +24,7 @@ export function activate(context: vscode.ExtensionContext): ContainerImageExplor
   const registry = new RegistryAccess(context);
   const sources = new SourceManager(() => registry.openOptions());
   const layers = new LayerStore({ cacheDirectory: path.join(context.globalStorageUri.fsPath, 'layers'), onWarning: (message) => log.info(message) });
-  const filesystems = new ImageFilesystems(layers);
+  const filesystems = new ImageFilesystems(layers, log);
   const tree = new ImageTreeProvider(sources, filesystems);
   const view = vscode.window.createTreeView(IMAGES_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false, canSelectMany: false, dragAndDropController: new DropController(sources, log) });
   context.subscriptions.push(

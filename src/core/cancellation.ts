@@ -12,9 +12,11 @@ export interface OperationOptions {
 export interface ProgressUpdate {
   /** What is happening, e.g. "Indexing layer sha256:ab12…". */
   message?: string;
-  /** Work done so far and the total, in the same unit (bytes unless said otherwise). */
+  /** Work done so far and the total, in the same unit (bytes unless `unit` says otherwise). */
   done?: number;
   total?: number;
+  /** What `done` and `total` count; absent means bytes. */
+  unit?: 'bytes' | 'layers';
 }
 
 export type ProgressReporter = (update: ProgressUpdate) => void;

@@ -77,6 +77,9 @@ export function registerCommands(sources: SourceManager, log: Log, tree: ImageTr
         }
       });
     },
+    reindexRow: (node?: TreeNode) => {
+      if (node) tree.refresh(node);
+    },
     collapseAll: () => vscode.commands.executeCommand(`workbench.actions.treeView.${IMAGES_VIEW_ID}.collapseAll`),
     closeSource: async (node?: TreeNode) => {
       if (node) await sources.close(node.mounted.spec);

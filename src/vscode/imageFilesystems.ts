@@ -1,11 +1,11 @@
-import * as vscode from 'vscode';
 import type { OperationOptions } from '../core/cancellation';
 import { shortDigest } from '../core/digest';
-import { ImageError } from '../core/errors';
+import { ImageError, isImageError } from '../core/errors';
 import { findLayer, loadLayerView, loadMergedFilesystem, type ImageLayers, type LayerView, type MergedFilesystem } from '../core/filesystem';
 import type { LayerReader } from '../core/layers/layerIndex';
 import { isUnread } from '../core/model/imageGraph';
-import { toOperation } from './cancellation';
+import { withIndexingProgress } from './indexingProgress';
+import type { Log } from './log';
 import type { MountedSource } from './sourceManager';
 
 type View = LayerView | MergedFilesystem;
@@ -13,12 +13,16 @@ type View = LayerView | MergedFilesystem;
 /**
  * The filesystem views of mounted images, made on first use and kept (content never changes):
  * one layer's files, and an image's merged root filesystem. Indexing a layer streams it once
- * (the LayerStore caches the index on disk), with progress in the Images view.
+ * (the LayerStore caches the index on disk), with progress in the Images view and, when it takes
+ * a while, a notification that can cancel it.
  */
 export class ImageFilesystems {
   private readonly views = new WeakMap<MountedSource, Map<string, Promise<View>>>();
 
-  constructor(private readonly reader: LayerReader) {}
+  constructor(
+    private readonly reader: LayerReader,
+    private readonly log: Log,
+  ) {}
 
   /** The image's layers, from its manifest. */
   imageLayers(mounted: MountedSource, imageDigest: string): ImageLayers {
@@ -71,22 +75,22 @@ export class ImageFilesystems {
     if (!perSource) this.views.set(mounted, (perSource = new Map()));
     let view = perSource.get(key);
     if (!view) {
-      view = options
-        ? load(options)
-        : Promise.resolve(
-            vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title, cancellable: false }, async (progress) => {
-              const operation = toOperation(undefined, progress);
-              try {
-                return await load(operation);
-              } finally {
-                operation.dispose();
-              }
-            }),
-          );
+      view = options ? load(options) : this.withUserInterface(`${title} of ${mounted.label}`, load);
       // A failed or cancelled load is not kept: the next look tries again.
       view.catch(() => perSource.delete(key));
       perSource.set(key, view);
     }
     return view;
+  }
+
+  /** Indexing someone is waiting for: progress with Cancel, and a notification naming what went wrong. */
+  private async withUserInterface(title: string, load: (operation: OperationOptions) => Promise<View>): Promise<View> {
+    try {
+      return await withIndexingProgress(title, load);
+    } catch (error) {
+      if (isImageError(error, 'cancelled')) this.log.info(`${title}: cancelled`);
+      else void this.log.showError(`${title} failed`, error);
+      throw error;
+    }
   }
 }

@@ -111,9 +111,10 @@ export async function fileDialog(page: Page, file: string): Promise<void> {
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
-/** The first tree row in the side bar whose label contains `label`. */
-export function treeItem(page: Page, label: string): Locator {
-  return page.locator('.part.sidebar').getByRole('treeitem').filter({ hasText: label }).first();
+/** The first tree row in the side bar whose text contains `label` (a string), or whose label matches it (a RegExp). */
+export function treeItem(page: Page, label: string | RegExp): Locator {
+  const rows = page.locator('.part.sidebar').getByRole('treeitem');
+  return (typeof label === 'string' ? rows.filter({ hasText: label }) : rows.filter({ has: page.locator('.label-name', { hasText: label }) })).first();
 }
 
 /** Labels of the visible side-bar tree rows, top to bottom (for assertions and failure messages). */
@@ -122,7 +123,7 @@ export async function treeItemLabels(page: Page): Promise<string[]> {
 }
 
 /** Expands a tree row by label (no-op when expanded) and waits until it is expanded. */
-export async function expandTreeItem(page: Page, label: string): Promise<Locator> {
+export async function expandTreeItem(page: Page, label: string | RegExp): Promise<Locator> {
   const row = treeItem(page, label);
   await row.waitFor({ timeout: 30_000 });
   if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
@@ -131,7 +132,7 @@ export async function expandTreeItem(page: Page, label: string): Promise<Locator
 }
 
 /** Opens a tree row (its command, e.g. a file or blob editor) by clicking it. */
-export async function openTreeItem(page: Page, label: string): Promise<void> {
+export async function openTreeItem(page: Page, label: string | RegExp): Promise<void> {
   const row = treeItem(page, label);
   await row.click();
 }
@@ -157,4 +158,71 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file });
   console.log(`      screenshot ${path.relative(session().repoRoot, file)}`);
   return file;
+}
+
+/** Clicks a button of the Images view's welcome content (shown while nothing is open). */
+export async function welcomeButton(page: Page, label: string): Promise<void> {
+  await page.locator('.part.sidebar .welcome-view-content').getByRole('button', { name: label }).click();
+}
+
+/** Right-clicks a tree row and picks `action` from VS Code's (HTML) context menu. */
+export async function contextMenu(page: Page, rowLabel: string, action: string): Promise<void> {
+  await treeItem(page, rowLabel).click({ button: 'right' });
+  const menu = page.locator('.context-view .monaco-menu');
+  await menu.waitFor();
+  // A menu ignores a click that comes right after it opened (guarding against right-click-drag),
+  // so the click is repeated until the menu closes.
+  const item = menu.getByRole('menuitem', { name: action, exact: true });
+  await until(async () => {
+    if (await menu.isVisible()) await item.click({ timeout: 2_000 }).catch(() => undefined);
+    return menu.waitFor({ state: 'hidden', timeout: 1_000 }).then(() => true, () => false);
+  }, `the context menu ran '${action}'`);
+}
+
+/** Labels of the context menu a tree row offers (the menu is closed again). */
+export async function contextMenuLabels(page: Page, rowLabel: string): Promise<string[]> {
+  await treeItem(page, rowLabel).click({ button: 'right' });
+  const menu = page.locator('.context-view .monaco-menu');
+  await menu.waitFor();
+  const labels = await menu.locator('.action-label').allInnerTexts();
+  await page.keyboard.press('Escape');
+  await menu.waitFor({ state: 'hidden' });
+  return labels.map((label) => label.trim()).filter(Boolean);
+}
+
+/** Waits for a notification toast whose text matches `text`; returns its whole text. */
+export async function notification(page: Page, text: RegExp, timeoutMs = 30_000): Promise<Locator> {
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+  await toast.waitFor({ timeout: timeoutMs });
+  return toast;
+}
+
+/** Closes every notification toast (so the next one is the only one on screen). */
+export async function clearNotifications(page: Page): Promise<void> {
+  await commandPalette(page, 'Notifications: Clear All Notifications');
+  await page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'hidden' }).catch(() => undefined);
+}
+
+/** The tab of an open editor whose title contains `title`. */
+export function editorTab(page: Page, title: string | RegExp): Locator {
+  return page.locator('.editor-group-container .tab', { hasText: title }).first();
+}
+
+/** Text of the active editor's visible lines (non-breaking spaces as spaces). */
+export async function activeEditorText(page: Page): Promise<string> {
+  const lines = page.locator('.editor-group-container.active .editor-container .monaco-editor .view-lines').first();
+  await lines.waitFor();
+  return (await lines.innerText()).replace(/\u00a0/g, ' ');
+}
+
+/**
+ * Runs "Developer: Reload Window" (the workbench saves its state, then the page reloads) and waits
+ * for the new workbench. A bare page reload would skip the save, so nothing would be restored.
+ */
+export async function reloadWindow(page: Page): Promise<void> {
+  const navigated = page.waitForEvent('framenavigated', { timeout: 120_000 });
+  await commandPalette(page, 'Developer: Reload Window');
+  await navigated;
+  await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+  await activityBarItem(page).waitFor({ timeout: 120_000 });
 }

@@ -91,7 +91,7 @@ export async function mergeLayersAsync(layers: readonly MergeInput[], options: O
   const progress = throttledProgress(options.progress);
   let lastPause = Date.now();
   for (const [index, layer] of layers.entries()) {
-    progress({ message: `Applying layer ${index + 1} of ${layers.length}`, done: index, total: layers.length });
+    progress({ message: `Applying layer ${index + 1} of ${layers.length}`, done: index, total: layers.length, unit: 'layers' });
     const steps = merge.layer(index, layer);
     for (let step = steps.next(); !step.done; step = steps.next()) {
       if (Date.now() - lastPause < PAUSE_AFTER_MS) continue;
@@ -101,7 +101,7 @@ export async function mergeLayersAsync(layers: readonly MergeInput[], options: O
     }
     throwIfCancelled(options.signal, 'merging the layers');
   }
-  progress({ message: 'Layers applied', done: layers.length, total: layers.length });
+  progress({ message: 'Layers applied', done: layers.length, total: layers.length, unit: 'layers' });
   return merge.result();
 }
 

@@ -3,13 +3,13 @@ import { historyForLayers } from '../../core/model/config';
 import type { GraphNode } from '../../core/model/imageGraph';
 import { isImageConfigMediaType } from '../../core/model/mediaTypes';
 import { readConfig } from './configCache';
-import { describeError } from '../../core/errors';
 import type { ImageFilesystems } from '../imageFilesystems';
 import type { MountedSource } from '../sourceManager';
 import { DescriptorItem, type ChildFactory } from './descriptorItem';
 import { directoryRows } from './fileItem';
 import { attestationsGroup } from './attestationItem';
 import { GroupItem, TextItem } from './groupItem';
+import { indexingFailedRow } from './indexingFailedRow';
 import { LayerItem } from './layerItem';
 import type { TreeNode } from './treeNode';
 
@@ -73,7 +73,7 @@ export class ImageItem extends DescriptorItem {
             const view = await this.filesystems.mergedView(this.mounted, node.digest);
             return directoryRows(this.mounted, group, { view, kind: 'rootfs', digest: node.digest, layerDigests: layerDigests }, view.get('')!);
           } catch (error) {
-            return [new TextItem(this.mounted, group, 'Cannot read the layers', { icon: 'error', description: describeError(error) })];
+            return [indexingFailedRow(group, error, 'the layers')];
           }
         }),
       );

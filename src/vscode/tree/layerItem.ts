@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
 import type { HistoryEntry } from '../../core/model/config';
-import { describeError } from '../../core/errors';
 import type { ImageFilesystems } from '../imageFilesystems';
 import { DescriptorItem } from './descriptorItem';
 import { directoryRows } from './fileItem';
-import { TextItem } from './groupItem';
+import { indexingFailedRow } from './indexingFailedRow';
 import type { TreeNode } from './treeNode';
 import { nodeMarkdown } from './nodeTooltip';
 
@@ -18,14 +17,14 @@ export class LayerItem extends DescriptorItem {
     return this.graphNode.present && this.filesystems !== undefined;
   }
 
-  /** The layer's files; the first expansion indexes the layer (one streaming pass, then cached). */
+  /** The layer's files; the first expansion indexes the layer (one streaming pass with cancellable progress, then cached). */
   override async children(): Promise<TreeNode[]> {
     if (!this.filesystems) return [];
     try {
       const view = await this.filesystems.layerView(this.mounted, this.graphNode.digest);
       return directoryRows(this.mounted, this, { view, kind: 'layer', digest: this.graphNode.digest, layerDigests: [] }, view.get('')!);
     } catch (error) {
-      return [new TextItem(this.mounted, this, 'Cannot read this layer', { icon: 'error', description: describeError(error), tooltip: describeError(error) })];
+      return [indexingFailedRow(this, error, 'this layer')];
     }
   }
 
