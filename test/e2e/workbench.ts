@@ -1,7 +1,7 @@
 // Helpers for UI tests: open the workbench with our extension, drive it like a person (activity
 // bar, command palette, quick input, tree, hover) and take screenshots. Selectors are VS Code's
 // own DOM (1.139); when an upgrade breaks one, fix it here, once.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { consoleText, isInteresting } from '../runner/browser';
@@ -95,18 +95,21 @@ export async function quickInput(page: Page, value: string): Promise<void> {
  * Answers VS Code's own (quick-input based) open dialog, which the web workbench shows for
  * showOpenDialog, with an absolute path. The dialog lists its start folder asynchronously and may
  * overwrite a path typed meanwhile, so the path is typed again until it sticks and the dialog
- * lists the target; only then does Enter accept it.
+ * lists the target's folder (a row names one of its entries; the list is virtual, so the target
+ * itself may be scrolled out of the DOM); only then does Enter accept it.
  */
 export async function fileDialog(page: Page, file: string): Promise<void> {
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor();
   await until(async () => (await input.inputValue()).startsWith('/'), 'the file dialog shows its start folder');
-  const target = page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(file) }).first();
+  const siblings = new Set(readdirSync(path.dirname(file)));
+  const rows = page.locator('.quick-input-list .monaco-list-row .label-name');
   await until(async () => {
     if ((await input.inputValue()) !== file) await input.fill(file);
     await page.waitForTimeout(500);
-    return (await input.inputValue()) === file && (await target.isVisible());
-  }, `the file dialog lists ${file}`, 60_000);
+    const listed = await rows.allInnerTexts();
+    return (await input.inputValue()) === file && listed.some((name) => siblings.has(name.trim()));
+  }, `the file dialog lists the folder of ${file}`, 60_000);
   await input.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
@@ -190,17 +193,28 @@ export async function contextMenuLabels(page: Page, rowLabel: string): Promise<s
   return labels.map((label) => label.trim()).filter(Boolean);
 }
 
-/** Waits for a notification toast whose text matches `text`; returns its whole text. */
+/**
+ * Waits for a notification whose text matches `text` and returns it: a toast, or (toasts of an
+ * unfocused headless window may hide at once) the same notification in the notification center.
+ */
 export async function notification(page: Page, text: RegExp, timeoutMs = 30_000): Promise<Locator> {
   const toast = page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
-  await toast.waitFor({ timeout: timeoutMs });
-  return toast;
+  const listed = page.locator('.notifications-center .notification-list-item', { hasText: text }).first();
+  let found: Locator | undefined;
+  await until(async () => {
+    if (await toast.isVisible()) found = toast;
+    else if (await listed.isVisible()) found = listed;
+    else if (!(await page.locator('.notifications-center.visible').isVisible())) await commandPalette(page, 'Notifications: Show Notifications');
+    return found !== undefined;
+  }, `a notification matching ${text}`, timeoutMs);
+  return found!;
 }
 
-/** Closes every notification toast (so the next one is the only one on screen). */
+/** Clears every notification and closes the notification center (so the next one is the only one on screen). */
 export async function clearNotifications(page: Page): Promise<void> {
   await commandPalette(page, 'Notifications: Clear All Notifications');
   await page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'hidden' }).catch(() => undefined);
+  if (await page.locator('.notifications-center.visible').isVisible()) await commandPalette(page, 'Notifications: Hide Notifications');
 }
 
 /** The tab of an open editor whose title contains `title`. */
