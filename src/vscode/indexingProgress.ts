@@ -33,7 +33,7 @@ export async function withIndexingProgress<T>(title: string, work: (operation: O
         const fraction = update.total && update.done !== undefined ? Math.min(1, update.done / update.total) : undefined;
         const increment = fraction === undefined ? undefined : Math.max(0, fraction * 100 - reported);
         if (increment !== undefined) reported += increment;
-        progress.report({ message: describeProgress(update), increment });
+        progress.report({ message: describeProgress(update, title), increment });
       };
       if (latest) report(latest);
       listeners.add(report);
@@ -47,9 +47,13 @@ export async function withIndexingProgress<T>(title: string, work: (operation: O
   }
 }
 
-/** "Indexing layer sha256:ab12… · 120 MB of 560 MB" (bytes: compressed bytes read), or the core's own message. */
-function describeProgress(update: ProgressUpdate): string | undefined {
-  if (update.done === undefined || (update.unit ?? 'bytes') !== 'bytes') return update.message;
+/**
+ * "120 MB of 560 MB" (compressed bytes read), after the core's message ("Indexing layer ab12…")
+ * unless the title already says it; for other units, the core's message alone.
+ */
+function describeProgress(update: ProgressUpdate, title: string): string | undefined {
+  const message = update.message && !title.startsWith(update.message) ? update.message : undefined;
+  if (update.done === undefined || (update.unit ?? 'bytes') !== 'bytes') return message;
   const amount = update.total ? `${humanSize(update.done)} of ${humanSize(update.total)}` : humanSize(update.done);
-  return update.message ? `${update.message} · ${amount}` : amount;
+  return message ? `${message} · ${amount}` : amount;
 }

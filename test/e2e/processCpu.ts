@@ -4,8 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-/** The pid whose environment holds `NAME=value` (an extensionEnvironment marker only one page has). */
-export function findProcessByEnvironment(name: string, value: string): number {
+/** The pid whose environment holds `NAME=value` (an extensionEnvironment marker only one page has), if one runs. */
+export function findProcessByEnvironment(name: string, value: string): number | undefined {
   const wanted = `${name}=${value}`;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -15,7 +15,7 @@ export function findProcessByEnvironment(name: string, value: string): number {
       // gone, or not ours to read
     }
   }
-  throw new Error(`no process has ${wanted} in its environment`);
+  return undefined;
 }
 
 /** User plus system CPU seconds the process (all its threads) has used so far. */
