@@ -41,7 +41,7 @@ export class ImageItem extends DescriptorItem {
   override async children(): Promise<TreeNode[]> {
     await this.mounted.expand([this.graphNode.digest]); // a registry image: its manifest, fetched now
     const document = this.mounted.graph.documents.get(this.graphNode.digest);
-    if (!document && this.graphNode.error) return [new TextItem(this.mounted, this, 'Cannot read this image', { icon: 'error', description: this.graphNode.error, tooltip: this.graphNode.error })];
+    if (!document && this.graphNode.error) return [new TextItem(this.mounted, this, 'Cannot read this image', { icon: 'error', description: this.graphNode.error, tooltip: `${this.graphNode.error}\n\nRefresh (in the view's title bar) reads it again.` })];
     if (!document || document.type === 'index') return super.children();
     const node = this.graphNode;
     const rows: TreeNode[] = [];
