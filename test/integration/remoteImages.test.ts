@@ -29,7 +29,7 @@ describe('remote images from a real registry in VS Code', function () {
     prefix: 'cie-remote-vscode-',
     populate: async ({ host }) => {
       // One tag per test: the Images view restores the rows a test expanded when the same reference is opened again.
-      for (const tag of ['1.0', 'pull', 'clear']) await skopeoPush(`oci:${FIXTURES}/multi-platform-layout:1.0`, `${host}/multi:${tag}`);
+      for (const tag of ['1.0', 'pull', 'clear', 'broken']) await skopeoPush(`oci:${FIXTURES}/multi-platform-layout:1.0`, `${host}/multi:${tag}`);
       for (const tag of ['1.0', '1.1', '2.0']) await skopeoPush(`oci:${FIXTURES}/oci-layout:1.0`, `${host}/app:${tag}`);
     },
   });
@@ -148,6 +148,22 @@ describe('remote images from a real registry in VS Code', function () {
     at.proxy.reset();
     await vscode.commands.executeCommand('containerImageExplorer.openRemote', `${at.proxy.host}/multi:clear`);
     assert.deepEqual(seen(at.proxy), ['GET /v2/multi/manifests/clear'], 'after clearing, the tag is fetched again');
+    await explorer.close(spec);
+  });
+
+  it('an image whose manifest the registry will not serve says why, under its row', async () => {
+    const explorer = await api();
+    const spec = `docker://${at.proxy.host}/multi:broken`;
+    await vscode.commands.executeCommand('containerImageExplorer.clearRegistryCache');
+    await vscode.commands.executeCommand('containerImageExplorer.openRemote', `${at.proxy.host}/multi:broken`);
+    const index = (await (await sourceRow(spec)).children()).find((row) => row.digest === multiIndex);
+    assert.ok(index);
+    at.proxy.reset();
+    at.proxy.intercept = (request) => (request.url?.includes(platforms[1].digest) ? { respond: { status: 404, headers: { 'Content-Type': 'application/json' }, body: '{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}' } } : undefined);
+    const [problem] = await (await index.children())[1].children();
+    assert.equal(problem.label, 'Cannot read this image');
+    assert.match(problem.description ?? '', /not found .*MANIFEST_UNKNOWN/);
+    assert.deepEqual(seen(at.proxy), [`GET /v2/multi/manifests/${platforms[1].digest}`], 'a 404 is not retried');
     await explorer.close(spec);
   });
 });
