@@ -22,7 +22,8 @@ export interface MountedSource {
   /**
    * Reads the documents of these nodes if they are still unread (a registry image's manifest and,
    * when its platform is unknown, its config), adding what they reference to the graph. Concurrent
-   * calls for one digest share the reads; a failure is reported on the node and thrown.
+   * calls for one digest share the reads; a document that cannot be read is reported on its node
+   * (`error`), and only cancellation throws.
    */
   expand(digests: readonly string[], options?: OperationOptions): Promise<void>;
 }
@@ -33,6 +34,26 @@ export function normalizeSpec(spec: string): string {
   const { prefix, location } = splitSourcePrefix(spec.trim());
   const absolute = path.resolve(location);
   return prefix ? `${prefix}:${absolute}` : absolute;
+}
+
+/** MountedSource.expand: one shared read per digest; what it adds goes into `nodes` and the catalog. */
+function expander(source: ImageSource, graph: ImageGraph, nodes: Map<string, GraphNode>, catalog: DigestCatalog): MountedSource['expand'] {
+  const expansions = new Map<string, Promise<void>>();
+  const expandOne = (digest: string, operation: OperationOptions): Promise<void> => {
+    let pending = expansions.get(digest);
+    if (!pending) {
+      pending = expandGraphNode(source, graph, digest, operation).then((added) => {
+        for (const node of added) nodes.set(node.digest, node);
+        if (added.length > 0) catalog.learn(added);
+      });
+      expansions.set(digest, pending);
+      pending.catch(() => expansions.delete(digest));
+    }
+    return pending;
+  };
+  return async (digests, operation = {}) => {
+    await Promise.all(digests.map((digest) => expandOne(digest, operation)));
+  };
 }
 
 /**
@@ -77,19 +98,6 @@ export class SourceManager implements vscode.Disposable {
       const graph = await buildImageGraph(source, { ...options, depth: source.kind === 'registry' ? 'roots' : 'all' });
       const nodes = new Map(graph.nodes.map((node) => [node.digest, node]));
       const catalog = new DigestCatalog(source, graph);
-      const expansions = new Map<string, Promise<void>>();
-      const expandOne = (digest: string, operation: OperationOptions): Promise<void> => {
-        let pending = expansions.get(digest);
-        if (!pending) {
-          pending = expandGraphNode(source, graph, digest, operation).then((added) => {
-            for (const node of added) nodes.set(node.digest, node);
-            if (added.length > 0) catalog.learn(added);
-          });
-          expansions.set(digest, pending);
-          pending.catch(() => expansions.delete(digest));
-        }
-        return pending;
-      };
       const mounted: MountedSource = {
         spec,
         label: spec.startsWith('docker://') ? spec.slice('docker://'.length) : path.basename(splitSourcePrefix(spec).location),
@@ -97,9 +105,7 @@ export class SourceManager implements vscode.Disposable {
         graph,
         nodes,
         catalog,
-        expand: async (digests, operation = {}) => {
-          await Promise.all(digests.map((digest) => expandOne(digest, operation)));
-        },
+        expand: expander(source, graph, nodes, catalog),
       };
       this.mounted.set(spec, mounted);
       this.changed.fire();
