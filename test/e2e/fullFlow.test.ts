@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import {
   activeEditorText, contextMenu, editorTab, expandTreeItem, fileDialog, hover, openTreeItem, openWorkbench, reloadWindow,
-  screenshot, session, showImagesView, treeItem, until, welcomeButton,
+  screenshot, session, setSideBarWidth, showImagesView, treeItem, until, welcomeButton,
 } from './workbench';
 
 // What a new user does: the welcome view's button -> VS Code's file dialog -> the archive in the
@@ -17,6 +17,7 @@ describe('UI: the whole flow, from the welcome view to a layer file', () => {
     // Wrapped lines keep the one-line manifest's digests on screen for the hover.
     page = await openWorkbench({ settings: { 'editor.wordWrap': 'on' } });
     await showImagesView(page);
+    await setSideBarWidth(page, 440);
   });
 
   after(async () => {

@@ -240,3 +240,16 @@ export async function reloadWindow(page: Page): Promise<void> {
   await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
   await activityBarItem(page).waitFor({ timeout: 120_000 });
 }
+
+/** Drags the side bar's edge so it is `width` pixels wide (long tree labels fit in screenshots). */
+export async function setSideBarWidth(page: Page, width: number): Promise<void> {
+  const sidebar = await page.locator('.part.sidebar').boundingBox();
+  if (!sidebar) throw new Error('no side bar on screen');
+  const edge = sidebar.x + sidebar.width;
+  const middle = sidebar.y + sidebar.height / 2;
+  await page.mouse.move(edge + 1, middle);
+  await page.mouse.down();
+  await page.mouse.move(sidebar.x + width, middle, { steps: 5 });
+  await page.mouse.up();
+  await until(async () => Math.abs(((await page.locator('.part.sidebar').boundingBox())?.width ?? 0) - width) < 20, `the side bar is ${width} px wide`, 5_000);
+}
