@@ -11,6 +11,8 @@ export interface TreeRow {
   label: string;
   description?: string;
   contextValue?: string;
+  /** The tooltip's text; `markdown` says whether it is a MarkdownString (its source is given). */
+  tooltip?: { text: string; markdown: boolean };
   collapsible: boolean;
   /** Walks one level down. */
   children(): Promise<TreeRow[]>;
@@ -44,6 +46,7 @@ export function createApi(sources: SourceManager, tree: ImageTreeProvider): Cont
       label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''),
       description: typeof item.description === 'string' ? item.description : undefined,
       contextValue: item.contextValue,
+      tooltip: item.tooltip === undefined ? undefined : typeof item.tooltip === 'string' ? { text: item.tooltip, markdown: false } : { text: item.tooltip.value, markdown: true },
       collapsible: item.collapsibleState !== undefined && item.collapsibleState !== 0,
       digest: node.graphNode?.digest,
       handle: node,

@@ -4,14 +4,16 @@ import * as vscode from 'vscode';
 import { ImageError } from '../core/errors';
 import { humanSize } from '../core/format';
 import { verifyBlob } from '../core/integrity';
+import { ARCHIVE_FILTERS } from './archiveFilters';
 import { toOperation } from './cancellation';
 import { blobTitle } from './documentTitles';
 import { fromImageUri, toImageUri } from './imageUri';
+import { revealBlob } from './revealBlob';
 import { saveStream } from './saveStream';
 import { normaliseReference, type RegistryAccess } from './registryAccess';
 import { findFileInImage } from './findFile';
 import { saveDirectory } from './saveFiles';
-import { FileItem } from './tree/fileItem';
+import { FileItem, fileUri } from './tree/fileItem';
 import { openFile } from '../core/filesystem';
 import type { ImageFilesystems } from './imageFilesystems';
 import type { Log } from './log';
@@ -23,8 +25,6 @@ import { opensAsDocument } from './tree/descriptorItem';
 import { loadNextTagPage, type MoreTagsItem } from './tree/tagsItem';
 import type { TreeNode } from './tree/treeNode';
 
-const ARCHIVE_FILTERS = { 'Image archives': ['tar', 'gz', 'tgz', 'zst', 'zstd'], 'All files': ['*'] };
-
 /** Registers every command of the extension; each is a small function over the source manager. */
 export function registerCommands(sources: SourceManager, log: Log, tree: ImageTreeProvider, view: vscode.TreeView<TreeNode>, filesystems: ImageFilesystems, registry: RegistryAccess): vscode.Disposable[] {
   const mountAll = async (uris: readonly vscode.Uri[] | undefined) => {
@@ -35,8 +35,13 @@ export function registerCommands(sources: SourceManager, log: Log, tree: ImageTr
     return node.graphNode;
   };
   const openNode = async (node: TreeNode | undefined, viewColumn?: vscode.ViewColumn) => {
-    const graphNode = requireNode(node);
-    const uri = toImageUri({ source: node!.mounted.spec, target: { type: 'blob', digest: graphNode.digest, title: blobTitle(graphNode) } });
+    // A file row opens its file; a descriptor row, its blob document.
+    let uri: vscode.Uri;
+    if (node instanceof FileItem) uri = fileUri(node.mounted, node.context, node.file.path);
+    else {
+      const graphNode = requireNode(node);
+      uri = toImageUri({ source: node!.mounted.spec, target: { type: 'blob', digest: graphNode.digest, title: blobTitle(graphNode) } });
+    }
     await vscode.commands.executeCommand('vscode.open', uri, { viewColumn, preview: viewColumn === undefined });
   };
   const handlers: Record<string, (...args: never[]) => unknown> = {
@@ -86,6 +91,10 @@ export function registerCommands(sources: SourceManager, log: Log, tree: ImageTr
     },
     openNode: (node?: TreeNode) => openNode(node),
     openNodeToSide: (node?: TreeNode) => openNode(node, vscode.ViewColumn.Beside),
+    revealBlob: async (node?: TreeNode) => {
+      const graphNode = requireNode(node);
+      return revealBlob(node!.mounted, graphNode);
+    },
     copyDigest: async (node?: TreeNode) => vscode.env.clipboard.writeText(requireNode(node).digest),
     copyReference: async (node?: TreeNode) => {
       const graphNode = requireNode(node);

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { writeBigLayerLayout } from './bigLayerImage';
+import { writeBigLayerLayout } from '../support/gzipLayerLayout';
 import { cpuDuring, findProcessByEnvironment } from './processCpu';
 import { expandTreeItem, notification, openTreeItem, openWorkbench, screenshot, session, showImagesView, treeItem, until } from './workbench';
 

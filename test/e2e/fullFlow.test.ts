@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import {
-  activeEditorText, contextMenu, editorTab, expandTreeItem, fileDialog, hover, openTreeItem, openWorkbench, reloadWindow,
+  activeEditorText, contextMenu, contextMenuLabels, editorTab, expandTreeItem, fileDialog, hover, openTreeItem, openWorkbench, reloadWindow,
   screenshot, session, setSideBarWidth, showImagesView, treeItem, until, welcomeButton,
 } from './workbench';
 
@@ -34,6 +34,10 @@ describe('UI: the whole flow, from the welcome view to a layer file', () => {
   });
 
   it('opens the image manifest from the context menu and explains a layer digest on hover', async () => {
+    const menu = await contextMenuLabels(page, 'docker.io/sample/hello:1.0');
+    for (const action of ['Open', 'Open to the Side', 'Find File in Image…', 'Copy Digest', 'Copy Reference', 'Verify Digest', 'Reveal Blob', 'Save As…']) {
+      assert.ok(menu.includes(action), `the image row's menu offers ${action}: ${menu.join(', ')}`);
+    }
     await contextMenu(page, 'docker.io/sample/hello:1.0', 'Open');
     await editorTab(page, /^manifest [0-9a-f]{8}/).waitFor();
     assert.match(await activeEditorText(page), /"schemaVersion":\s*2/);
@@ -50,6 +54,7 @@ describe('UI: the whole flow, from the welcome view to a layer file', () => {
     await expandTreeItem(page, 'Layers');
     await expandTreeItem(page, 'COPY base/ / # README');
     await expandTreeItem(page, /^etc$/);
+    assert.deepEqual(await contextMenuLabels(page, /^os-release$/), ['Open', 'Open to the Side', 'Save As…']);
     await openTreeItem(page, /^os-release$/);
     await editorTab(page, 'os-release').waitFor();
     await until(async () => /PRETTY_NAME="Sample Linux 1\.0/.test(await activeEditorText(page)), 'the editor shows os-release');

@@ -169,7 +169,7 @@ export async function welcomeButton(page: Page, label: string): Promise<void> {
 }
 
 /** Right-clicks a tree row and picks `action` from VS Code's (HTML) context menu. */
-export async function contextMenu(page: Page, rowLabel: string, action: string): Promise<void> {
+export async function contextMenu(page: Page, rowLabel: string | RegExp, action: string): Promise<void> {
   await treeItem(page, rowLabel).click({ button: 'right' });
   const menu = page.locator('.context-view .monaco-menu');
   await menu.waitFor();
@@ -183,7 +183,7 @@ export async function contextMenu(page: Page, rowLabel: string, action: string):
 }
 
 /** Labels of the context menu a tree row offers (the menu is closed again). */
-export async function contextMenuLabels(page: Page, rowLabel: string): Promise<string[]> {
+export async function contextMenuLabels(page: Page, rowLabel: string | RegExp): Promise<string[]> {
   await treeItem(page, rowLabel).click({ button: 'right' });
   const menu = page.locator('.context-view .monaco-menu');
   await menu.waitFor();

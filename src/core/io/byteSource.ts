@@ -1,5 +1,5 @@
 import { createReadStream, promises as fs } from 'node:fs';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { ImageError } from '../errors';
 
 /**
@@ -56,7 +56,19 @@ export class FileByteSource implements ByteSource {
     checkRange(this, start, end);
     if (end === start) return Readable.from([]);
     // A separate descriptor per stream: concurrent reads never share a file position.
-    return createReadStream(this.name, { start, end: end - 1, highWaterMark: 1024 * 1024 });
+    const file = createReadStream(this.name, { start, end: end - 1, highWaterMark: 1024 * 1024 });
+    // A read stream just ends early when the file has shrunk since it was indexed: say so instead.
+    let received = 0;
+    const checked = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        received += chunk.length;
+        done(null, chunk);
+      },
+      flush: (done) => done(received === end - start ? null : new ImageError('truncated', `file ended at ${start + received} while reading bytes ${start}-${end}`, { source: this.name })),
+    });
+    file.on('error', (error) => checked.destroy(error));
+    checked.on('close', () => file.destroy());
+    return file.pipe(checked);
   }
 
   async close(): Promise<void> {
