@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { shortDigest } from '../core/digest';
+import { isImageError } from '../core/errors';
 import type { FileNode, FileSystemView } from '../core/filesystem';
 import { isUnread, type GraphNode } from '../core/model/imageGraph';
+import { toOperation } from './cancellation';
 import type { ImageFilesystems } from './imageFilesystems';
 import { toImageUri } from './imageUri';
 import type { MountedSource, SourceManager } from './sourceManager';
@@ -40,19 +42,27 @@ export async function findFileInImage(sources: SourceManager, filesystems: Image
   await mounted.expand([image.digest]); // a registry image: its manifest, if not read yet
   const document = mounted.graph.documents.get(image.digest);
   if (document?.type !== 'manifest') return;
-  const choices = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Indexing the layers of ${shortDigest(image.digest)}`, cancellable: true }, async (_progress, token) => {
+  // The job's own Cancel stops the indexing itself (the views get its signal, so no second notification).
+  const choices = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Indexing the layers of ${shortDigest(image.digest)}`, cancellable: true }, async (progress, token) => {
     const items: FileChoice[] = [];
     const add = (view: FileSystemView & { get(path: string): FileNode | undefined }, where: string, uriFor: (path: string) => vscode.Uri) => {
       for (const file of filesOf(view.get('') as FileNode)) items.push({ label: file.path, description: where, uri: uriFor(file.path) });
     };
-    const merged = await filesystems.mergedView(mounted, image.digest);
-    add(merged, 'filesystem', (path) => toImageUri({ source: mounted.spec, target: { type: 'rootfs', imageDigest: image.digest, path } }));
-    for (const [position, layer] of document.layers.entries()) {
-      if (token.isCancellationRequested) return undefined;
-      const view = await filesystems.layerView(mounted, layer.digest);
-      add(view, `layer ${position + 1} · ${shortDigest(layer.digest)}`, (path) => toImageUri({ source: mounted.spec, target: { type: 'layer', layerDigest: layer.digest, path } }));
+    const operation = toOperation(token, progress);
+    try {
+      const merged = await filesystems.mergedView(mounted, image.digest, operation);
+      add(merged, 'filesystem', (path) => toImageUri({ source: mounted.spec, target: { type: 'rootfs', imageDigest: image.digest, path } }));
+      for (const [position, layer] of document.layers.entries()) {
+        const view = await filesystems.layerView(mounted, layer.digest, operation);
+        add(view, `layer ${position + 1} · ${shortDigest(layer.digest)}`, (path) => toImageUri({ source: mounted.spec, target: { type: 'layer', layerDigest: layer.digest, path } }));
+      }
+      return items;
+    } catch (error) {
+      if (isImageError(error, 'cancelled')) return undefined;
+      throw error;
+    } finally {
+      operation.dispose();
     }
-    return items;
   });
   if (!choices) return;
   const chosen = await vscode.window.showQuickPick(choices, { placeHolder: `Find a file in ${mounted.label} (${choices.length} paths in the filesystem and its layers)`, matchOnDescription: true });
