@@ -70,9 +70,8 @@ export async function openBlob(transport: RegistryTransport, repository: Reposit
     await blob.sink?.abort();
     return Readable.from([]);
   }
-  // identity: a storage backend that gzips on the fly would make fetch decode the bytes we hash
-  // (with a Range header fetch adds it itself, per the Fetch standard).
-  const headers: Record<string, string> = range ? { Range: `bytes=${range.start}-${range.end - 1}` } : { 'Accept-Encoding': 'identity' };
+  // identity: the bytes as stored (a storage backend that gzips on the fly would change what we hash, or what a Range counts).
+  const headers: Record<string, string> = { 'Accept-Encoding': 'identity', ...(range ? { Range: `bytes=${range.start}-${range.end - 1}` } : {}) };
   const response = await transport.send({ method: 'GET', registry: repository.registry, repository: repository.repository, path: blobPath(repository, digest), headers }, options).catch(async (error: unknown) => {
     await blob.sink?.abort();
     throw error;
