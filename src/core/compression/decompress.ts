@@ -1,8 +1,7 @@
 import { Duplex, PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import * as zlib from 'node:zlib';
-import { Decompress as FzstdDecompress } from 'fzstd';
-import { XzReadableStream } from 'xz-decompress';
+import { loadFzstd, loadXzDecompress } from './lazyDecoders';
 import { ImageError } from '../errors';
 import type { Compression } from './detect';
 
@@ -18,7 +17,7 @@ function builtInZstd(): ZstdFactory | undefined {
 }
 
 class FzstdTransform extends Transform {
-  private readonly decoder = new FzstdDecompress((chunk) => {
+  private readonly decoder = new (loadFzstd().Decompress)((chunk) => {
     this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   });
 
@@ -50,7 +49,7 @@ export const zstdImplementation: 'node:zlib' | 'fzstd' = builtInZstd() ? 'node:z
  */
 function createXzDecompressor(): Duplex {
   const input = new PassThrough();
-  const decoded = new XzReadableStream(Readable.toWeb(input) as unknown as ReadableStream<Uint8Array>);
+  const decoded = new (loadXzDecompress().XzReadableStream)(Readable.toWeb(input) as unknown as ReadableStream<Uint8Array>);
   return Duplex.from({ writable: input, readable: Readable.fromWeb(decoded as unknown as WebReadableStream<Uint8Array>) });
 }
 

@@ -3,7 +3,8 @@
  * to: Node's built-in decoder (Node ≥ 22.15, what the VS Code extension host runs) stepped
  * through its native handle, else fzstd (pure JS, slower, for older Nodes and the tests on 20).
  */
-import { Decompress as FzstdDecompress } from 'fzstd';
+import type { Decompress as FzstdDecompress } from 'fzstd';
+import { loadFzstd } from '../../compression/lazyDecoders';
 import { createNativeZstdDecoder, type SyncCodec } from '../syncCodec';
 
 export interface FrameEngine {
@@ -59,7 +60,7 @@ class FzstdEngine implements FrameEngine {
   constructor(private readonly sink: (chunk: Buffer) => void) {}
 
   write(chunk: Buffer, start: number, end: number): void {
-    this.decoder ??= new FzstdDecompress((data) => {
+    this.decoder ??= new (loadFzstd().Decompress)((data) => {
       if (data.length > 0) this.sink(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
     });
     this.decoder.push(chunk.subarray(start, end));
