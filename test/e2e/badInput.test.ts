@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import {
-  clearNotifications, commandPalette, expandTreeItem, fileDialog, fixture, notification, openWorkbench, screenshot, showImagesView, treeItem,
+  clearNotifications, commandPalette, editorTab, expandTreeItem, fileDialog, fixture, notification, openTreeItem, openWorkbench, screenshot, showImagesView, treeItem,
 } from './workbench';
 
 // Bad archives through the real UI: each gives a notification that names the file and the problem,
 // and the extension keeps working: a good archive opens and expands afterwards.
-describe('UI: bad input gives notifications that name the problem', () => {
+describe('UI: bad input gives notifications that name the problem; the extension keeps working', () => {
   let page: Page;
 
   const openArchive = async (name: string) => {
@@ -67,5 +67,13 @@ describe('UI: bad input gives notifications that name the problem', () => {
     await expandTreeItem(page, 'COPY rootfs /');
     await treeItem(page, /^etc$/).waitFor();
     await screenshot(page, 'bad-input-then-good-archive');
+  });
+
+  it("opens a binary layer file with VS Code's binary handling", async () => {
+    await expandTreeItem(page, /^bin$/);
+    await openTreeItem(page, /^busybox$/);
+    await editorTab(page, 'busybox').waitFor();
+    await page.locator('.editor-group-container', { hasText: /binary or uses an unsupported text encoding/ }).waitFor();
+    await screenshot(page, 'binary-layer-file');
   });
 });
