@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, sample } from './support';
+import { api, repoRoot, sample } from './support';
 
 function hoverText(hovers: vscode.Hover[]): string {
   return hovers.flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value))).join('\n');
@@ -72,5 +73,21 @@ describe('digest links and hovers', function () {
     assert.match(hover, /Layer|layer/);
     const definitions = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeDefinitionProvider', document.uri, position);
     assert.ok(Array.isArray(definitions));
+  });
+
+  it("links and explains digests in a mounted layout's own index.json (a plain file: document)", async function () {
+    const layout = path.join(process.env.CIE_FIXTURES ?? path.join(repoRoot, 'test/fixtures/generated'), 'oci-layout');
+    if (!existsSync(layout)) this.skip();
+    const explorer = await api();
+    const graph = await explorer.open(layout);
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(layout, 'index.json')));
+    const manifest = graph.roots[0].digest;
+    const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', document.uri);
+    const link = links.find((candidate) => document.getText(candidate.range) === manifest);
+    assert.ok(link?.target, `a link on ${manifest}`);
+    assert.equal(link.target.scheme, 'container-image');
+    assert.ok((await vscode.workspace.openTextDocument(link.target)).getText().includes('"layers"'), 'the link opens the manifest');
+    const hover = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, document.positionAt(document.getText().indexOf(manifest) + 10)));
+    assert.match(hover, /\*\*Image\*\*/);
   });
 });
