@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import {
-  clearNotifications, commandPalette, editorTab, expandTreeItem, fileDialog, fixture, notification, openTreeItem, openWorkbench, screenshot, showImagesView, treeItem,
+  clearNotifications, commandPalette, contextMenu, editorTab, expandTreeItem, fileDialog, fixture, notification, openTreeItem, openWorkbench, screenshot, showImagesView, treeItem,
 } from './workbench';
 
 // Bad archives through the real UI: each gives a notification that names the file and the problem,
@@ -54,6 +54,13 @@ describe('UI: bad input gives notifications that name the problem; the extension
     assert.match(text, /sha256:4ba2e773178fc61e4513a0978bcb6394330bba978ae920a3c5dc45dd97b60cab: .*(bad checksum|corrupt|invalid)/s, text);
     await treeItem(page, 'Cannot read this layer').waitFor();
     await screenshot(page, 'bad-input-corrupt-layer');
+    await clearNotifications(page);
+  });
+
+  it('Verify Digest on the damaged layer says its bytes do not match', async () => {
+    await contextMenu(page, '4ba2e773178f', 'Verify Digest');
+    const text = await (await notification(page, /Verification failed/)).innerText();
+    assert.match(text, /Verification failed for sha256:4ba2e773178fc61e4513a0978bcb6394330bba978ae920a3c5dc45dd97b60cab: .*(digest|hash)/is, text);
     await clearNotifications(page);
   });
 

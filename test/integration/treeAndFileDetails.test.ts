@@ -184,4 +184,17 @@ describe('tree rows, tab titles and file system details', function () {
       rmSync(layout, { recursive: true, force: true });
     }
   });
+
+  it('Copy Reference copies name@digest; Open in Container Image Explorer (Explorer menu) mounts what was selected', async () => {
+    const explorer = await api();
+    await explorer.open(sample);
+    const image = await rowPath(await sourceRows('sample-image.tar'), 'sample-image.tar', 'docker.io/sample/hello:1.0');
+    await vscode.commands.executeCommand('containerImageExplorer.copyReference', image.handle);
+    assert.equal(await vscode.env.clipboard.readText(), `docker.io/sample/hello@${SAMPLE_MANIFEST}`);
+    const archive = path.join(fixtures, 'oci-archive.tar');
+    if (!existsSync(archive)) return;
+    await explorer.close(archive);
+    await vscode.commands.executeCommand('containerImageExplorer.openInExplorer', vscode.Uri.file(archive), [vscode.Uri.file(archive)]);
+    assert.ok(explorer.sources().includes(archive), explorer.sources().join(', '));
+  });
 });
