@@ -24,7 +24,7 @@ export async function findBlobPlace(mounted: MountedSource, node: GraphNode): Pr
   const size = (await fs.stat(range.path)).size;
   if (range.offset === 0 && range.length === size) return { description: `${node.digest} is the file ${range.path}`, file: range.path, container: range.path };
   return {
-    description: `${node.digest} is stored in ${path.basename(range.path)} at bytes ${range.offset}–${range.offset + range.length} (${humanSize(range.length)}, uncompressed, as-is)`,
+    description: `${node.digest} is stored in ${path.basename(range.path)} at bytes ${range.offset}–${range.offset + range.length} (${humanSize(range.length)}, stored as-is)`,
     container: range.path,
   };
 }
