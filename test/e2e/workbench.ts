@@ -143,9 +143,13 @@ export async function openTreeItem(page: Page, label: string | RegExp): Promise<
 /** Hovers the last editor span containing `text`; returns the hover widget's text once loaded. */
 export async function hover(page: Page, text: string): Promise<string> {
   const target = page.locator('.monaco-editor .view-lines span', { hasText: text }).last();
-  await target.hover();
   const widget = page.locator('.monaco-hover:not(.hidden)').first();
-  await widget.waitFor({ state: 'visible', timeout: 10_000 });
+  // On a busy machine a hover can fail to appear (the editor was still laying out): move away and back.
+  await until(async () => {
+    await page.mouse.move(1, 1);
+    await target.hover();
+    return widget.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+  }, `a hover over '${text}' appears`, 30_000);
   // Async hover providers first show 'Loading...' in the same widget.
   let content = '';
   await until(async () => {
