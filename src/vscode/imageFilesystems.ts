@@ -75,7 +75,7 @@ export class ImageFilesystems {
     if (!perSource) this.views.set(mounted, (perSource = new Map()));
     let view = perSource.get(key);
     if (!view) {
-      view = options ? load(options) : this.withUserInterface(`${title} of ${mounted.label}`, load);
+      view = options ? load(options) : this.withUserInterface(`${title} in ${mounted.label}`, load);
       // A failed or cancelled load is not kept: the next look tries again.
       view.catch(() => perSource.delete(key));
       perSource.set(key, view);

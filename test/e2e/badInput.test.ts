@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import {
-  clearNotifications, commandPalette, contextMenu, editorTab, expandTreeItem, fileDialog, fixture, notification, openTreeItem, openWorkbench, screenshot, showImagesView, treeItem,
+  clearNotifications, commandPalette, contextMenu, editorTab, expandTreeItem, fileDialog, fixture, notification, openTreeItem, openWorkbench, screenshot, setSideBarWidth, showImagesView, treeItem, until,
 } from './workbench';
 
 // Bad archives through the real UI: each gives a notification that names the file and the problem,
@@ -17,6 +17,7 @@ describe('UI: bad input gives notifications that name the problem; the extension
   before(async () => {
     page = await openWorkbench();
     await showImagesView(page);
+    await setSideBarWidth(page, 440);
   });
 
   after(async () => {
@@ -50,9 +51,11 @@ describe('UI: bad input gives notifications that name the problem; the extension
     await expandTreeItem(page, 'Layers');
     await expandTreeItem(page, '4ba2e773178f');
     const text = await (await notification(page, /Indexing layer 4ba2e773178f/)).innerText();
-    assert.match(text, /Indexing layer 4ba2e773178f of corrupt-layer\.tar failed/, text);
+    assert.match(text, /Indexing layer 4ba2e773178f in corrupt-layer\.tar failed/, text);
     assert.match(text, /sha256:4ba2e773178fc61e4513a0978bcb6394330bba978ae920a3c5dc45dd97b60cab: .*(bad checksum|corrupt|invalid)/s, text);
     await treeItem(page, 'Cannot read this layer').waitFor();
+    // VS Code removes the finished "Opening corrupt-layer.tar" progress a moment later.
+    await until(async () => !(await page.locator('.notifications-center .notification-list-item', { hasText: 'Opening corrupt-layer.tar' }).isVisible()), 'the finished Opening notification is gone');
     await screenshot(page, 'bad-input-corrupt-layer');
     await clearNotifications(page);
   });

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { writeBigLayerLayout } from '../support/gzipLayerLayout';
 import { cpuDuring, findProcessByEnvironment } from './processCpu';
-import { expandTreeItem, notification, openTreeItem, openWorkbench, screenshot, session, showImagesView, treeItem, until } from './workbench';
+import { expandTreeItem, notification, openTreeItem, openWorkbench, screenshot, session, setSideBarWidth, showImagesView, treeItem, until } from './workbench';
 
 // Expanding a big layer indexes it with progress; Cancel in the notification stops the work: the
 // extension host goes (nearly) idle at once, the row offers to index again, and that works.
@@ -21,6 +21,7 @@ describe('UI: cancelling the indexing of a big layer', () => {
     writeBigLayerLayout(layout, 24);
     page = await openWorkbench({ open: [layout], env: { CIE_E2E_MARKER: marker } });
     await showImagesView(page);
+    await setSideBarWidth(page, 440);
     await until(async () => {
       extensionHost = findProcessByEnvironment('CIE_E2E_MARKER', marker);
       return extensionHost !== undefined;
@@ -37,7 +38,7 @@ describe('UI: cancelling the indexing of a big layer', () => {
     await expandTreeItem(page, /^big$/);
     await expandTreeItem(page, 'Layers');
     await expandTreeItem(page, 'COPY data.txt hello.txt');
-    const toast = await notification(page, /Indexing layer [0-9a-f]{12} of big-layer-layout/);
+    const toast = await notification(page, /Indexing layer [0-9a-f]{12} in big-layer-layout/);
     const busy = await cpuDuring(extensionHost!, 1000);
     await screenshot(page, 'cancel-indexing-progress');
     await toast.getByRole('button', { name: 'Cancel' }).click();
