@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import {
-  clearNotifications, commandPalette, contextMenu, editorTab, expandTreeItem, fileDialog, fixture, notification, openTreeItem, openWorkbench, screenshot, setSideBarWidth, showImagesView, treeItem, until,
+  clearNotifications, commandPalette, contextMenu, editorTab, expandTreeItem, fileDialog, fixture, notification, openTreeItem, openImagesView, screenshot, treeItem, until,
 } from './workbench';
 
 // Bad archives through the real UI: each gives a notification that names the file and the problem,
@@ -15,9 +15,7 @@ describe('UI: bad input gives notifications that name the problem; the extension
   };
 
   before(async () => {
-    page = await openWorkbench();
-    await showImagesView(page);
-    await setSideBarWidth(page, 440);
+    page = await openImagesView({ sideBarWidth: 440 });
   });
 
   after(async () => {

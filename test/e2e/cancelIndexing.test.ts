@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { writeBigLayerLayout } from '../support/gzipLayerLayout';
 import { cpuDuring, findProcessByEnvironment } from './processCpu';
-import { expandTreeItem, notification, openTreeItem, openWorkbench, screenshot, session, setSideBarWidth, showImagesView, treeItem, until } from './workbench';
+import { expandTreeItem, notification, openTreeItem, openImagesView, screenshot, session, treeItem, until } from './workbench';
 
 // Expanding a big layer indexes it with progress; Cancel in the notification stops the work: the
 // extension host goes (nearly) idle at once, the row offers to index again, and that works.
@@ -19,9 +19,7 @@ describe('UI: cancelling the indexing of a big layer', () => {
     layout = path.join(session().server.runDir, 'big-layer-layout');
     // 24 × 64 MiB of hex text: about 6 s of indexing on an idle 2-core machine.
     writeBigLayerLayout(layout, 24);
-    page = await openWorkbench({ open: [layout], env: { CIE_E2E_MARKER: marker } });
-    await showImagesView(page);
-    await setSideBarWidth(page, 440);
+    page = await openImagesView({ open: [layout], env: { CIE_E2E_MARKER: marker }, sideBarWidth: 440 });
     await until(async () => {
       extensionHost = findProcessByEnvironment('CIE_E2E_MARKER', marker);
       return extensionHost !== undefined;

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { activeEditorText, commandPalette, editorTab, openWorkbench, quickInput, screenshot, session, showImagesView, treeItem, until } from './workbench';
+import { activeEditorText, commandPalette, editorTab, openImagesView, quickInput, screenshot, session, treeItem, until } from './workbench';
 
 // Find File in Image…: VS Code's Find in Files does not search custom file systems, so a quick pick
 // over every path of the merged filesystem and of each layer (with the layer said) stands in.
@@ -9,8 +9,7 @@ describe('UI: Find File in Image…', () => {
   let page: Page;
 
   before(async () => {
-    page = await openWorkbench({ open: [path.join(session().repoRoot, 'sample/sample-image.tar')] });
-    await showImagesView(page);
+    page = await openImagesView({ open: [path.join(session().repoRoot, 'sample/sample-image.tar')] });
     await treeItem(page, 'sample-image.tar').waitFor({ timeout: 30_000 });
   });
 

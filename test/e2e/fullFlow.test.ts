@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import {
-  activeEditorText, contextMenu, contextMenuLabels, editorTab, expandTreeItem, fileDialog, hover, openTreeItem, openWorkbench, reloadWindow,
-  screenshot, session, setSideBarWidth, showImagesView, treeItem, until, welcomeButton,
+  activeEditorText, contextMenu, contextMenuLabels, editorTab, expandTreeItem, fileDialog, hover, openTreeItem, openImagesView, reloadWindow,
+  screenshot, session, showImagesView, treeItem, until, welcomeButton,
 } from './workbench';
 
 // What a new user does: the welcome view's button -> VS Code's file dialog -> the archive in the
@@ -15,9 +15,7 @@ describe('UI: the whole flow, from the welcome view to a layer file', () => {
 
   before(async () => {
     // Wrapped lines keep the one-line manifest's digests on screen for the hover.
-    page = await openWorkbench({ settings: { 'editor.wordWrap': 'on' } });
-    await showImagesView(page);
-    await setSideBarWidth(page, 440);
+    page = await openImagesView({ settings: { 'editor.wordWrap': 'on' }, sideBarWidth: 440 });
   });
 
   after(async () => {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { commandPalette, expandTreeItem, fileDialog, hover, fixture, openTreeItem, openWorkbench, screenshot, setSideBarWidth, showImagesView, treeItem, treeItemLabels } from './workbench';
+import { commandPalette, expandTreeItem, fileDialog, hover, fixture, openTreeItem, openImagesView, screenshot, treeItem, treeItemLabels } from './workbench';
 
 // The user's path: command palette -> Open Image Archive… -> type the path in VS Code's own file
 // dialog -> the archive appears in the Images view -> open its config in an editor.
@@ -9,9 +9,7 @@ describe('UI: Open Image Archive… from the command palette', () => {
 
   before(async () => {
     // Wrapped lines keep the one-line config's digests on screen for the hover step.
-    page = await openWorkbench({ settings: { 'editor.wordWrap': 'on' } });
-    await showImagesView(page);
-    await setSideBarWidth(page, 440);
+    page = await openImagesView({ settings: { 'editor.wordWrap': 'on' }, sideBarWidth: 440 });
   });
 
   after(async () => {

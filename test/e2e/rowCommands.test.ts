@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { clearNotifications, contextMenu, expandTreeItem, fileDialog, notification, openWorkbench, screenshot, session, showImagesView, treeItem, until } from './workbench';
+import { clearNotifications, contextMenu, expandTreeItem, fileDialog, notification, openImagesView, screenshot, session, treeItem, until } from './workbench';
 
 const SAMPLE_CONFIG = 'sha256:65cb3ea37efdbc41b5a3a6ee6b507089ea1bd27ad150b2953d06ab4792fad04e';
 const SAMPLE_LAYER = 'sha256:d5e99dc0fe90263e3e6a51e54e1a8f6b2b550d7525cab398dd24927e08a5fae4';
@@ -18,8 +18,7 @@ describe('UI: Save As…, Verify Digest and Reveal Blob from the context menu', 
     mkdirSync(target, { recursive: true });
     // The file dialog is answered once it lists the folder, which needs an entry to show.
     writeFileSync(path.join(target, 'README.txt'), 'files saved by the UI test\n');
-    page = await openWorkbench({ open: [path.join(session().repoRoot, 'sample/sample-image.tar')] });
-    await showImagesView(page);
+    page = await openImagesView({ open: [path.join(session().repoRoot, 'sample/sample-image.tar')] });
     await expandTreeItem(page, 'docker.io/sample/hello:1.0');
     await expandTreeItem(page, 'Layers');
   });

@@ -257,3 +257,11 @@ export async function setSideBarWidth(page: Page, width: number): Promise<void> 
   await page.mouse.up();
   await until(async () => Math.abs(((await page.locator('.part.sidebar').boundingBox())?.width ?? 0) - width) < 20, `the side bar is ${width} px wide`, 5_000);
 }
+
+/** openWorkbench, then the Images view shown and, when asked, the side bar widened (for screenshots). */
+export async function openImagesView(options: OpenOptions & { sideBarWidth?: number } = {}): Promise<Page> {
+  const page = await openWorkbench(options);
+  await showImagesView(page);
+  if (options.sideBarWidth) await setSideBarWidth(page, options.sideBarWidth);
+  return page;
+}
