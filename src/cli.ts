@@ -1,15 +1,7 @@
-import { attestationsCommand } from './cli/attestationsCommand';
-import { catCommand } from './cli/catCommand';
-import { changesCommand } from './cli/changesCommand';
-import { getCommand } from './cli/getCommand';
-import { lsCommand } from './cli/lsCommand';
 import { parseArgs } from './cli/args';
 import type { Command } from './cli/command';
 import { ExitCode, exitCodeFor } from './cli/exitCodes';
-import { treeCommand } from './cli/treeCommand';
-import { verifyCommand } from './cli/verifyCommand';
 import { ImageError } from './core/errors';
-import { tagsCommand } from './cli/tagsCommand';
 
 const HELP = `container-image-explorer: look inside container images from the command line.
 
@@ -51,7 +43,23 @@ Exit codes: 0 ok, 1 verification failed, 2 usage, 3 the source cannot be read,
 4 the blob or path is not in the source, 5 network, 130 cancelled, 70 internal error.
 `;
 
-const COMMANDS: Record<string, Command> = { tree: treeCommand, cat: catCommand, verify: verifyCommand, attestations: attestationsCommand, ls: lsCommand, get: getCommand, changes: changesCommand, tags: tagsCommand };
+/*
+ * Each command's code is required when that command runs, so a command loads only its own modules
+ * and the Node built-ins they use (`tree` on an archive never loads http, tls or child_process):
+ * start-up is most of a short command's time.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports -- required when run, see above */
+const COMMANDS: Record<string, () => Command> = {
+  tree: () => (require('./cli/treeCommand') as typeof import('./cli/treeCommand')).treeCommand,
+  cat: () => (require('./cli/catCommand') as typeof import('./cli/catCommand')).catCommand,
+  verify: () => (require('./cli/verifyCommand') as typeof import('./cli/verifyCommand')).verifyCommand,
+  attestations: () => (require('./cli/attestationsCommand') as typeof import('./cli/attestationsCommand')).attestationsCommand,
+  ls: () => (require('./cli/lsCommand') as typeof import('./cli/lsCommand')).lsCommand,
+  get: () => (require('./cli/getCommand') as typeof import('./cli/getCommand')).getCommand,
+  changes: () => (require('./cli/changesCommand') as typeof import('./cli/changesCommand')).changesCommand,
+  tags: () => (require('./cli/tagsCommand') as typeof import('./cli/tagsCommand')).tagsCommand,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 const VALUED = new Set<string>(['image', 'platform', 'insecure-registry']);
 const KNOWN = new Set(['json', 'help', 'version', 'merged', 'no-index-cache', 'toc']);
 
@@ -77,9 +85,9 @@ export async function main(argv: string[]): Promise<number> {
     // Every command's openSource reads the allow-list from the environment.
     if (typeof insecure === 'string') process.env.CIE_INSECURE_REGISTRIES = [process.env.CIE_INSECURE_REGISTRIES, insecure].filter(Boolean).join(',');
     if (args.flags.has('no-index-cache')) process.env.CIE_LAYER_INDEX_CACHE = 'off';
-    const command = COMMANDS[name];
-    if (!command) throw new ImageError('usage', `unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}`);
-    return await command({ args: { positionals: rest, flags: args.flags }, operation: { signal: controller.signal } });
+    const loadCommand = COMMANDS[name];
+    if (!loadCommand) throw new ImageError('usage', `unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}`);
+    return await loadCommand()({ args: { positionals: rest, flags: args.flags }, operation: { signal: controller.signal } });
   } catch (error) {
     if (error instanceof ImageError) {
       process.stderr.write(`error: ${error.message}\n`);

@@ -8,6 +8,7 @@ import { fromImageUri, IMAGE_SCHEME, type ImageLocation } from './imageUri';
 import type { ImageFilesystems } from './imageFilesystems';
 import type { Log } from './log';
 import type { MountedSource, SourceManager } from './sourceManager';
+import { DerivedDocuments } from './derivedDocuments';
 
 /** Blobs are immutable (content-addressed), so blob files report a fixed time. */
 const IMMUTABLE_TIME = 0;
@@ -19,6 +20,7 @@ const IMMUTABLE_TIME = 0;
  */
 export class ImageFileSystemProvider implements vscode.FileSystemProvider {
   private readonly changeEmitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  private readonly derived = new DerivedDocuments();
   readonly onDidChangeFile = this.changeEmitter.event;
 
   constructor(
@@ -68,7 +70,7 @@ export class ImageFileSystemProvider implements vscode.FileSystemProvider {
     if (location.target.type === 'blob') {
       const stat = await mounted.source.stat(location.target.digest);
       if (!stat) throw vscode.FileSystemError.FileNotFound(`${location.target.digest} is not in ${mounted.label}`);
-      // A formatted view's size is only known after formatting; it is small JSON, so format it.
+      // A formatted view's size is only known after formatting (kept for the readFile that follows).
       const size = location.target.formatted ? (await this.readFile(uri)).length : stat.size;
       return { type: vscode.FileType.File, size, ctime: IMMUTABLE_TIME, mtime: IMMUTABLE_TIME, permissions: vscode.FilePermission.Readonly };
     }
@@ -115,8 +117,8 @@ export class ImageFileSystemProvider implements vscode.FileSystemProvider {
         // references (links and hovers in the document then know its config and layers).
         const node = mounted.nodes.get(target.digest);
         if (node && isUnread(mounted.graph, node)) await mounted.expand([target.digest]);
-        const bytes = await readBlob(mounted.source, target.digest, limit);
-        return target.formatted ? formatJson(bytes) : bytes;
+        if (!target.formatted) return await readBlob(mounted.source, target.digest, limit);
+        return await this.derived.get(uri.toString(), async () => formatJson(await readBlob(mounted.source, target.digest, limit)));
       } catch (error) {
         this.log.error(`Cannot read ${target.digest} from ${mounted.spec}`, error);
         if (isImageError(error, 'missing-blob')) throw vscode.FileSystemError.FileNotFound(describeError(error));
@@ -125,7 +127,7 @@ export class ImageFileSystemProvider implements vscode.FileSystemProvider {
     }
     if (target.type === 'attestation') {
       try {
-        return await readAttestationPart(mounted, target.digest, target.part, limit);
+        return await this.derived.get(uri.toString(), () => readAttestationPart(mounted, target.digest, target.part, limit));
       } catch (error) {
         this.log.error(`Cannot read attestation ${target.digest} (${target.part}) from ${mounted.spec}`, error);
         if (isImageError(error, 'missing-blob')) throw vscode.FileSystemError.FileNotFound(describeError(error));

@@ -1,6 +1,6 @@
 import { Duplex, PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import * as zlib from 'node:zlib';
+import type * as Zlib from 'node:zlib';
 import { loadFzstd, loadXzDecompress } from './lazyDecoders';
 import { ImageError } from '../errors';
 import type { Compression } from './detect';
@@ -12,6 +12,7 @@ type ZstdFactory = () => Transform;
  * older Nodes fall back to fzstd, a maintained pure-JS decoder (slower, but no native build).
  */
 function builtInZstd(): ZstdFactory | undefined {
+  const zlib = loadZlib();
   const create = (zlib as unknown as { createZstdDecompress?: () => Transform }).createZstdDecompress;
   return typeof create === 'function' ? () => create.call(zlib) : undefined;
 }
@@ -40,7 +41,11 @@ class FzstdTransform extends Transform {
   }
 }
 
-export const zstdImplementation: 'node:zlib' | 'fzstd' = builtInZstd() ? 'node:zlib' : 'fzstd';
+/** zlib is loaded when something is decompressed: a plain archive's CLI run never needs it. */
+function loadZlib(): typeof Zlib {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+  return require('node:zlib') as typeof Zlib;
+}
 
 /**
  * xz (podman and `docker save | xz` archives) through xz-decompress, a WebAssembly build of
@@ -60,7 +65,7 @@ export function createDecompressor(compression: Compression, what: string): Dupl
       return new Transform({ transform: (chunk, _encoding, callback) => callback(null, chunk) });
     case 'gzip':
       // Multi-member gzip (eStargz, `cat a.gz b.gz`) is one stream to zlib's gunzip.
-      return zlib.createGunzip({ chunkSize: 256 * 1024 });
+      return loadZlib().createGunzip({ chunkSize: 256 * 1024 });
     case 'zstd':
       return (builtInZstd() ?? (() => new FzstdTransform()))();
     case 'xz':

@@ -13,7 +13,8 @@ import { blobPath, listLayoutBlobs, OciLayoutSource } from './ociLayoutSource';
 import { openArchiveTree } from './openArchiveTree';
 import { parseImageDocument } from '../model/manifest';
 import { ReadLimits } from './limits';
-import { looksLikeRegistryReference, openRegistryReference, type RegistrySourceOptions } from './registrySource';
+import { looksLikeRegistryReference } from './registryReferenceSpec';
+import type { RegistrySourceOptions } from './registrySource';
 
 /** Transport prefixes, as skopeo spells them, that force how a path is read. */
 export const SOURCE_PREFIXES = ['docker-archive', 'oci', 'oci-archive'] as const;
@@ -37,14 +38,14 @@ export interface OpenSourceOptions extends OperationOptions {
  * a spec that is no existing path and parses as an image reference, opens a registry image.
  */
 export async function openSource(spec: string, options: OpenSourceOptions = {}): Promise<ImageSource> {
-  if (spec.startsWith('docker://')) return openRegistryReference(spec, options.registry, options);
+  if (spec.startsWith('docker://')) return registrySources().openRegistryReference(spec, options.registry, options);
   const { prefix, location: given } = splitSourcePrefix(spec);
   const location = path.resolve(given);
   let stats;
   try {
     stats = await fs.stat(location);
   } catch {
-    if (!prefix && looksLikeRegistryReference(given)) return openRegistryReference(given, options.registry, options, true);
+    if (!prefix && looksLikeRegistryReference(given)) return registrySources().openRegistryReference(given, options.registry, options, true);
     throw new ImageError('not-found', 'no such file or directory', { source: given });
   }
   if (stats.isDirectory()) {
@@ -141,4 +142,10 @@ async function storedManifestRoots(tree: FileTree, location: string, saved: Save
     roots.push({ names: image.names, descriptor: root.descriptor });
   }
   return roots;
+}
+
+/** The registry client (http, tls, credential helpers) is loaded only when a reference is opened. */
+function registrySources(): typeof import('./registrySource') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+  return require('./registrySource') as typeof import('./registrySource');
 }

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import type { OperationOptions } from '../cancellation';
 import { ImageError, isImageError } from '../errors';
@@ -8,7 +7,7 @@ import { isIndexMediaType, isManifestMediaType } from '../model/mediaTypes';
 import { BlobCache, cacheLimitFromEnvironment, defaultCacheDirectory } from '../registry/blobCache';
 import { insecureHostsFromEnvironment, RegistryClient, type RegistryClientOptions } from '../registry/client';
 import { sniffManifestMediaType, type FetchedManifest, type Repository } from '../registry/manifest';
-import { formatReference, isReference, parseReference, stripTransport, type Reference } from '../registry/reference';
+import { formatReference, parseReference, stripTransport, type Reference } from '../registry/reference';
 import type { Referrers } from '../registry/referrers';
 import type { BlobSink } from '../registry/verifyingReader';
 import type { BlobRange, ImageSource, LocalFileRange, SourceRoot } from './imageSource';
@@ -28,17 +27,7 @@ export interface RegistrySourceOptions extends RegistryClientOptions {
 
 export const DEFAULT_KEEP_BLOBS_UP_TO = 64 * 1024 * 1024;
 
-/**
- * Whether an argument that is not an existing path should be read as a registry reference:
- * `docker://…`, or something that parses as one and does not look like a file name
- * (`image.tar`, `./x`, `/abs/path`), so a mistyped archive path is not sent to Docker Hub.
- */
-export function looksLikeRegistryReference(spec: string): boolean {
-  if (spec.startsWith('docker://')) return true;
-  if (spec.startsWith('.') || path.isAbsolute(spec) || spec.includes('\\')) return false;
-  if (/\.(?:tar|tgz|gz|zst|zstd|json|bin)$/i.test(spec)) return false;
-  return isReference(spec);
-}
+export { looksLikeRegistryReference } from './registryReferenceSpec';
 
 /**
  * Opens a registry reference; every error names the reference, and when the spec was taken for
