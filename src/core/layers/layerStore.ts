@@ -11,7 +11,7 @@ import type { Descriptor } from '../model/descriptor';
 import type { ImageSource } from '../sources/imageSource';
 import type { TarEntry } from '../tar/tarEntry';
 import { isTarFormatError } from '../tar/tarErrors';
-import { DEFAULT_SPAN } from './checkpoint';
+import { DEFAULT_SPAN, WINDOW_SIZE } from './checkpoint';
 import { LayerIndexDiskCache } from './diskCache';
 import type { StoredLayer } from './indexCodec';
 import type { LayerIndex, LayerReader } from './layerIndex';
@@ -176,7 +176,8 @@ export class LayerStore implements LayerReader {
   }
 
   private remember(digest: string, stored: StoredLayer): void {
-    const windows = stored.checkpoints.reduce((sum, checkpoint) => sum + (checkpoint.window?.length ?? 0), 0);
+    // Counted, not measured: reading `window` would decode every window of an index loaded from disk.
+    const windows = stored.checkpoints.reduce((sum, checkpoint) => sum + ('window' in checkpoint ? WINDOW_SIZE : 0), 0);
     this.memory.set(digest, stored, stored.index.entries.length * BYTES_PER_ENTRY + windows, stored.index.entries.length);
   }
 }
