@@ -73,14 +73,8 @@ export function registerCommands(sources: SourceManager, log: Log, tree: ImageTr
     },
     openInExplorer: async (uri?: vscode.Uri, selected?: vscode.Uri[]) => mountAll(selected?.length ? selected : uri ? [uri] : undefined),
     refresh: async () => {
-      await vscode.window.withProgress({ location: { viewId: IMAGES_VIEW_ID } }, async (_progress, token) => {
-        const operation = toOperation(token);
-        try {
-          await sources.refresh(operation);
-        } finally {
-          operation.dispose();
-        }
-      });
+      const { failed } = await withCancellableProgress('Refreshing images', (operation) => sources.refresh(operation));
+      for (const { spec, error } of failed) void log.showError(`Cannot open ${spec} again; it was closed`, error);
     },
     reindexRow: (node?: TreeNode) => {
       if (node) tree.refresh(node);

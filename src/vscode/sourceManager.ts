@@ -92,6 +92,14 @@ export class SourceManager implements vscode.Disposable {
   }
 
   private async open(spec: string, options: OperationOptions): Promise<MountedSource> {
+    const mounted = await this.load(spec, options);
+    this.mounted.set(spec, mounted);
+    this.changed.fire();
+    return mounted;
+  }
+
+  /** Opens a source and reads its graph, without mounting it. */
+  private async load(spec: string, options: OperationOptions): Promise<MountedSource> {
     const source = await openSource(spec, { ...this.openOptions(), ...options });
     try {
       // A registry mount fetches the root's document and nothing else: the rest on expansion.
@@ -107,8 +115,6 @@ export class SourceManager implements vscode.Disposable {
         catalog,
         expand: expander(source, graph, nodes, catalog),
       };
-      this.mounted.set(spec, mounted);
-      this.changed.fire();
       return mounted;
     } catch (error) {
       await source.close().catch(() => undefined);
@@ -125,11 +131,32 @@ export class SourceManager implements vscode.Disposable {
     await mounted.source.close();
   }
 
-  /** Re-reads every source from disk (archives may have been rewritten). */
-  async refresh(options: OperationOptions = {}): Promise<void> {
-    const specs = [...this.mounted.keys()];
-    for (const spec of specs) await this.close(spec);
-    for (const spec of specs) await this.mount(spec, options).catch(() => undefined);
+  /**
+   * Re-reads every source (archives may have been rewritten). Each is opened anew before its old
+   * mount is replaced, so cancelling leaves the sources not yet done as they were; a source that
+   * can no longer be opened is closed, and its problem is in `failed`.
+   */
+  async refresh(options: OperationOptions = {}): Promise<{ refreshed: string[]; failed: Array<{ spec: string; error: unknown }> }> {
+    const result = { refreshed: [] as string[], failed: [] as Array<{ spec: string; error: unknown }> };
+    for (const [spec, old] of [...this.mounted]) {
+      if (options.signal?.aborted) break;
+      try {
+        const fresh = await this.load(spec, options);
+        if (this.mounted.get(spec) !== old) {
+          await fresh.source.close(); // closed or replaced meanwhile
+          continue;
+        }
+        this.mounted.set(spec, fresh);
+        result.refreshed.push(spec);
+      } catch (error) {
+        if (options.signal?.aborted) break;
+        this.mounted.delete(spec);
+        result.failed.push({ spec, error });
+      }
+      this.changed.fire();
+      await old.source.close().catch(() => undefined);
+    }
+    return result;
   }
 
   dispose(): void {

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { api, sample } from './support';
 import { openSource } from '../../src/core/sources/openSource';
@@ -69,9 +71,16 @@ describe('sources and documents in a real VS Code', function () {
 
   it('runs contributed commands: refresh keeps the source, Copy Digest copies, Close Source removes it', async () => {
     const explorer = await api();
-    await explorer.open(sample);
+    const before = await explorer.open(sample);
+    // A copy that disappears before the refresh: it is closed (and reported), the sample re-read.
+    const vanishing = path.join(os.tmpdir(), `cie-refresh-${process.pid}.tar`);
+    copyFileSync(sample, vanishing);
+    await explorer.open(vanishing);
+    rmSync(vanishing);
     await vscode.commands.executeCommand('containerImageExplorer.refresh');
     assert.ok(explorer.sources().includes(sample));
+    assert.notEqual(await explorer.open(sample), before, 'refresh read the sample again');
+    assert.ok(!explorer.sources().includes(vanishing), 'a source that cannot be opened again is closed');
     const row = (await explorer.treeRoots()).find((candidate) => candidate.label === 'sample-image.tar');
     assert.ok(row);
     const image = (await row.children()).find((candidate) => candidate.digest !== undefined);
