@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
@@ -134,6 +134,23 @@ describe('CLI: ls, get, changes', function () {
       }
     }
     assert.equal(run('ls', layout('oci-layout'), '--merged', '--toc').status, 2);
+  });
+
+  it('writes the same bytes to a file (direct writes) as to a pipe', () => {
+    for (const args of [['ls', layout('oci-layout'), '--merged', '--json'], ['changes', layout('oci-layout')], ['tree', layout('oci-layout'), '--json']]) {
+      const file = path.join(work, 'stdout.out');
+      const fd = openSync(file, 'w');
+      try {
+        const direct = spawnSync(process.execPath, [cli, ...args], { cwd: REPO_ROOT, env: { ...process.env, CIE_CACHE_DIR: path.join(work, 'cache') }, stdio: ['ignore', fd, 'pipe'] });
+        assert.equal(direct.status, 0, direct.stderr?.toString());
+      } finally {
+        closeSync(fd);
+      }
+      const piped = run(...args);
+      assert.equal(piped.status, 0, piped.stderr);
+      assert.ok(readFileSync(file).equals(piped.stdout), args.join(' '));
+      assert.ok(piped.stdout.length > 100, args.join(' '));
+    }
   });
 
   describe('ls --merged --json', () => {
