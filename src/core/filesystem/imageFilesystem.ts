@@ -53,12 +53,15 @@ export async function loadLayerViewFor(image: ImageLayers, position: number, pat
   const target = plainPath(path);
   if (target === undefined) return LayerView.build(position, layer.digest, index.entries);
   const onPath: TarEntry[] = [];
+  const beneathTarget = `${target}/`;
   for (const entry of index.entries) {
     const entryPath = normalizeEntryPath(entry.path);
     if (entryPath === undefined) continue;
-    const isSelfOrAncestor = entryPath === target || entryPath === '' || target.startsWith(`${entryPath}/`);
+    // No string is built per entry: this loop runs over every entry of a big layer.
+    const isAncestor = entryPath === '' || (target.length > entryPath.length && target.charCodeAt(entryPath.length) === 0x2f && target.startsWith(entryPath));
+    const isSelfOrAncestor = entryPath === target || isAncestor;
     if (isSelfOrAncestor && (entry.type === 'symlink' || entry.type === 'hardlink')) return LayerView.build(position, layer.digest, index.entries);
-    if (isSelfOrAncestor || entryPath.startsWith(`${target}/`)) onPath.push(entry);
+    if (isSelfOrAncestor || entryPath.startsWith(beneathTarget)) onPath.push(entry);
   }
   return LayerView.build(position, layer.digest, onPath);
 }
