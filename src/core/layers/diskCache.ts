@@ -30,7 +30,7 @@ export class LayerIndexDiskCache {
     const file = this.fileFor(digest);
     let bytes: Buffer;
     try {
-      bytes = await fs.readFile(file);
+      bytes = await readWholeFile(file);
     } catch {
       return undefined;
     }
@@ -86,5 +86,26 @@ export class LayerIndexDiskCache {
       await fs.rm(file.file, { force: true });
       total -= file.size;
     }
+  }
+}
+
+/**
+ * The file in one read where it can (fs.readFile reads 512 KiB at a time: a 14 MB index was ~30
+ * round trips through the thread pool).
+ */
+async function readWholeFile(file: string): Promise<Buffer> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const bytes = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+      const { bytesRead } = await handle.read(bytes, filled, size - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return bytes.subarray(0, filled);
+  } finally {
+    await handle.close();
   }
 }
