@@ -66,10 +66,6 @@ const KNOWN = new Set(['json', 'help', 'version', 'merged', 'no-index-cache', 't
 export async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
-  // `| head` closed the pipe: the reader has what it wanted; stop quietly, as cat does.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(ExitCode.ok);
-  });
   try {
     const args = parseArgs(argv, VALUED, KNOWN);
     const [name, ...rest] = args.positionals;

@@ -1,9 +1,25 @@
 import { once } from 'node:events';
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import type { LocalFileRange } from '../core/sources/imageSource';
+import { ExitCode } from './exitCodes';
 import type { Readable } from 'node:stream';
 
 let directStdout: boolean | undefined;
+let stdoutStream: NodeJS.WriteStream | undefined;
+
+/**
+ * process.stdout, made on first use (making it costs ~2 ms of every start). `| head` closing the
+ * pipe means the reader has what it wanted: the CLI stops quietly, as cat does.
+ */
+function stdout(): NodeJS.WriteStream {
+  if (stdoutStream === undefined) {
+    stdoutStream = process.stdout;
+    stdoutStream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(ExitCode.ok);
+    });
+  }
+  return stdoutStream;
+}
 
 /**
  * Writes text to stdout. To a file or a device it is a plain blocking write (what process.stdout
@@ -17,7 +33,8 @@ export async function writeOut(text: string): Promise<void> {
     for (let written = 0; written < bytes.length; ) written += writeSync(1, bytes, written, bytes.length - written);
     return;
   }
-  if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+  const stream = stdout();
+  if (!stream.write(text)) await once(stream, 'drain');
 }
 
 export async function writeJson(value: unknown): Promise<void> {
@@ -26,20 +43,20 @@ export async function writeJson(value: unknown): Promise<void> {
 
 /** Copies a stream to stdout; a closed pipe (`| head`) ends quietly. */
 export async function pipeToStdout(readable: Readable): Promise<void> {
-  const stdout = process.stdout;
+  const stream = stdout();
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       readable.destroy();
       if (error.code === 'EPIPE') resolve();
       else reject(error);
     };
-    stdout.on('error', onError);
+    stream.on('error', onError);
     readable.on('error', (error) => reject(error));
     readable.on('end', () => {
-      stdout.off('error', onError);
+      stream.off('error', onError);
       resolve();
     });
-    readable.pipe(stdout, { end: false });
+    readable.pipe(stream, { end: false });
   });
 }
 

@@ -136,6 +136,16 @@ describe('CLI: ls, get, changes', function () {
     assert.equal(run('ls', layout('oci-layout'), '--merged', '--toc').status, 2);
   });
 
+  it('ends quietly with exit 0 when the reader has closed the pipe (| head)', () => {
+    const layer = fixtureLayers()[0];
+    const result = spawnSync('bash', ['-c', 'set -o pipefail; "$0" "$1" ls "$2" "$3" --toc --json | true', process.execPath, cli, layout('oci-layout'), layer], {
+      env: { ...process.env, CIE_CACHE_DIR: path.join(work, 'cache') },
+      encoding: 'utf8',
+    });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stderr, '');
+  });
+
   it('writes the same bytes to a file (direct writes) as to a pipe', () => {
     for (const args of [['ls', layout('oci-layout'), '--merged', '--json'], ['changes', layout('oci-layout')], ['tree', layout('oci-layout'), '--json']]) {
       const file = path.join(work, 'stdout.out');
