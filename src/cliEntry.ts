@@ -2,10 +2,11 @@
  * The `container-image-explorer` executable (dist/cli.js). It only turns on Node's compile cache
  * (Node >= 22.1) and then loads the CLI proper (dist/cli-main.js): with the cache, V8 reuses the
  * compiled bundle instead of parsing ~400 KB on every start, which is most of a short command's time.
- * It imports nothing of ours so that the cache is on before our code is compiled.
+ * It imports nothing of ours but the few lines of cacheHome, so that the cache is on before the
+ * rest of our code is compiled.
  */
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { cacheHome } from './core/cacheHome';
 
 interface NodeModuleWithCache {
   enableCompileCache?: (directory?: string) => unknown;
@@ -13,9 +14,7 @@ interface NodeModuleWithCache {
 
 /** `$CIE_CACHE_DIR/node-compile-cache`, else `${XDG_CACHE_HOME:-~/.cache}/container-image-explorer/node-compile-cache`. */
 function compileCacheDirectory(env: NodeJS.ProcessEnv): string {
-  if (env.CIE_CACHE_DIR) return path.join(path.resolve(env.CIE_CACHE_DIR), 'node-compile-cache');
-  const base = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(base, 'container-image-explorer', 'node-compile-cache');
+  return path.join(env.CIE_CACHE_DIR ? path.resolve(env.CIE_CACHE_DIR) : cacheHome(env), 'node-compile-cache');
 }
 
 try {

@@ -1,4 +1,4 @@
-import * as os from 'node:os';
+import { cacheHome } from '../cacheHome';
 import * as path from 'node:path';
 
 /**
@@ -8,6 +8,5 @@ import * as path from 'node:path';
  */
 export function defaultLayerCacheDirectory(env: NodeJS.ProcessEnv = process.env): string {
   if (env.CIE_CACHE_DIR !== undefined && env.CIE_CACHE_DIR !== '') return path.resolve(env.CIE_CACHE_DIR);
-  const base = env.XDG_CACHE_HOME !== undefined && env.XDG_CACHE_HOME !== '' ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
-  return path.join(base, 'container-image-explorer', 'layers');
+  return path.join(cacheHome(env), 'layers');
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
-import * as os from 'node:os';
+import { cacheHome } from '../cacheHome';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { parseDigest } from '../digest';
@@ -44,8 +44,7 @@ export function cacheLimitFromEnvironment(env: Record<string, string | undefined
 
 /** `${XDG_CACHE_HOME:-~/.cache}/container-image-explorer/registry`. */
 export function defaultCacheDirectory(env: Record<string, string | undefined> = process.env): string {
-  const base = env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache');
-  return path.join(base, 'container-image-explorer', 'registry');
+  return path.join(cacheHome(env), 'registry');
 }
 
 export class BlobCache {
