@@ -116,3 +116,17 @@ export class BufferByteSource implements ByteSource {
     return Readable.from([this.buffer.subarray(start, end)]);
   }
 }
+
+/**
+ * `length` bytes of a file at `offset` (the whole file when `length` is left out) in one positioned
+ * read where it can: fs.readFile reads 512 KiB at a time, ~30 round trips through the thread pool
+ * for a 14 MB layer index.
+ */
+export async function readFileBytes(path: string, offset = 0, length?: number): Promise<Buffer> {
+  const file = await FileByteSource.open(path);
+  try {
+    return await file.read(offset, length ?? file.size - offset);
+  } finally {
+    await file.close();
+  }
+}

@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parseDigest } from '../digest';
+import { readFileBytes } from '../io/byteSource';
 import { decodeLayerIndex, encodeLayerIndex, type StoredLayer } from './indexCodec';
 
 const SUFFIX = '.cie-layer-index';
@@ -30,7 +31,7 @@ export class LayerIndexDiskCache {
     const file = this.fileFor(digest);
     let bytes: Buffer;
     try {
-      bytes = await readWholeFile(file);
+      bytes = await readFileBytes(file);
     } catch {
       return undefined;
     }
@@ -86,26 +87,5 @@ export class LayerIndexDiskCache {
       await fs.rm(file.file, { force: true });
       total -= file.size;
     }
-  }
-}
-
-/**
- * The file in one read where it can (fs.readFile reads 512 KiB at a time: a 14 MB index was ~30
- * round trips through the thread pool).
- */
-async function readWholeFile(file: string): Promise<Buffer> {
-  const handle = await fs.open(file, 'r');
-  try {
-    const { size } = await handle.stat();
-    const bytes = Buffer.allocUnsafe(size);
-    let filled = 0;
-    while (filled < size) {
-      const { bytesRead } = await handle.read(bytes, filled, size - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
-    return bytes.subarray(0, filled);
-  } finally {
-    await handle.close();
   }
 }

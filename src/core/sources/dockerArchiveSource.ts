@@ -1,10 +1,10 @@
-import { promises as fs } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { OperationOptions } from '../cancellation';
 import { detectCompression, MAGIC_BYTES_NEEDED, type Compression } from '../compression/detect';
 import { digestOf, isDigest } from '../digest';
 import { ImageError } from '../errors';
 import { hashReadable } from '../integrity';
+import { readFileBytes } from '../io/byteSource';
 import { parseImageConfig } from '../model/config';
 import type { Descriptor } from '../model/descriptor';
 import { MediaType } from '../model/mediaTypes';
@@ -148,19 +148,8 @@ async function readHead(tree: FileTree, path: string, length: number): Promise<B
   if (length === 0) return Buffer.alloc(0);
   // One positioned read where the bytes lie as-is in a local file (no stream machinery to start).
   const local = await tree.localRange?.(path);
-  if (local !== undefined) return readLocalBytes(local.path, local.offset, Math.min(length, local.length));
+  if (local !== undefined) return readFileBytes(local.path, local.offset, Math.min(length, local.length));
   const chunks: Buffer[] = [];
   for await (const chunk of await tree.open(path, { start: 0, end: length })) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
-}
-
-async function readLocalBytes(file: string, offset: number, length: number): Promise<Buffer> {
-  const handle = await fs.open(file, 'r');
-  try {
-    const buffer = Buffer.alloc(length);
-    const { bytesRead } = await handle.read(buffer, 0, length, offset);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
 }
