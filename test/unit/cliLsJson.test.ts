@@ -3,9 +3,24 @@
  * what JSON.stringify makes of the documented object, for every kind of entry and odd value.
  */
 import * as assert from 'node:assert/strict';
-import { entryJson, entryJsonText } from '../../src/cli/lsCommand';
-import type { FileNode } from '../../src/core/filesystem/pathTree';
+import { entryJsonText } from '../../src/cli/lsCommand';
+import { IMPLIED_DIRECTORY_MODE, nodeType, type FileNode } from '../../src/core/filesystem/pathTree';
 import type { TarEntry } from '../../src/core/tar/tarEntry';
+
+/** The documented `ls --json` object of an entry, the reference the hand-written text must match. */
+function entryJson(node: FileNode): Record<string, unknown> {
+  const entry = node.entry;
+  return {
+    path: node.path,
+    type: nodeType(node),
+    size: entry?.size ?? 0,
+    mode: entry?.mode ?? IMPLIED_DIRECTORY_MODE,
+    uid: entry?.uid ?? 0,
+    gid: entry?.gid ?? 0,
+    mtime: entry?.mtime ?? 0,
+    linkname: entry?.linkname ?? '',
+  };
+}
 
 function node(path: string, entry: Partial<TarEntry> | undefined, children?: Set<FileNode>): FileNode {
   const full = entry === undefined ? undefined : ({ path, type: 'file', size: 0, dataOffset: 512, headerOffset: 0, mode: 0o644, uid: 0, gid: 0, mtime: 0, linkname: '', ...entry } as TarEntry);

@@ -27,8 +27,6 @@ export interface RegistrySourceOptions extends RegistryClientOptions {
 
 export const DEFAULT_KEEP_BLOBS_UP_TO = 64 * 1024 * 1024;
 
-export { looksLikeRegistryReference } from './registryReferenceSpec';
-
 /**
  * Opens a registry reference; every error names the reference, and when the spec was taken for
  * a reference only because no such path exists (`implicit`), the message says so.
