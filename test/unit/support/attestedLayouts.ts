@@ -9,18 +9,11 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { formatPlatform, type Descriptor, type Platform } from '../../../src/core/model/descriptor';
 
 export const ALPINE_ATTESTATIONS = 'hkolvenbach__oci-explorer/registry/testdata/alpine/attestations/410dabcd6f1d';
 const SBOM_FILE = 'layer_0_0d38fd5b3194.json';
 const PROVENANCE_FILE = 'layer_1_4fbdf2544c91.json';
-
-interface Descriptor {
-  mediaType: string;
-  digest: string;
-  size: number;
-  annotations?: Record<string, string>;
-  platform?: { os: string; architecture: string; variant?: string };
-}
 
 type Json = Record<string, unknown>;
 
@@ -43,7 +36,7 @@ class LayoutWriter {
   }
 
   /** A one-layer image (an empty tar, gzip'd) for a platform. */
-  image(platform: { os: string; architecture: string; variant?: string }, label: string): Descriptor {
+  image(platform: Platform, label: string): Descriptor {
     const tar = Buffer.alloc(1024);
     const layer = this.blob(gzipSync(tar), 'application/vnd.oci.image.layer.v1.tar+gzip');
     const diffId = `sha256:${createHash('sha256').update(tar).digest('hex')}`;
@@ -67,7 +60,6 @@ class LayoutWriter {
 }
 
 const subjectFor = (image: Descriptor, platform: string) => [{ name: `pkg:docker/example.com/app@1?platform=${encodeURIComponent(platform)}`, digest: { sha256: image.digest.slice(7) } }];
-const platformText = (descriptor: Descriptor) => [descriptor.platform!.os, descriptor.platform!.architecture, descriptor.platform!.variant].filter(Boolean).join('/');
 
 export interface AttestedLayout {
   directory: string;
@@ -96,7 +88,7 @@ export function writeAttestedLayout(corpus: string, directory: string): Attested
   const index: Descriptor[] = [];
   for (const platform of [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }]) {
     const image = writer.image(platform, platform.architecture);
-    const name = platformText(image);
+    const name = formatPlatform(image.platform) as string;
     const sbom = { ...sbomTemplate, subject: subjectFor(image, name) };
     const predicate = structuredClone(provenanceTemplate.predicate) as Json;
     const materials = predicate.materials as Array<{ uri: string; digest: Record<string, string> }>;
