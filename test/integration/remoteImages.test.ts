@@ -36,6 +36,16 @@ describe('remote images from a real registry in VS Code', function () {
   const multiIndex = indexOf('multi-platform-layout');
   const platforms = (blobJson('multi-platform-layout', multiIndex) as { manifests: Array<{ digest: string; platform: { architecture: string } }> }).manifests;
 
+  /** Opens multi:<tag> with an empty registry cache and returns its spec and index row. */
+  async function openMultiFresh(tag: string): Promise<{ spec: string; index: TreeRow }> {
+    const spec = `docker://${at.proxy.host}/multi:${tag}`;
+    await vscode.commands.executeCommand('containerImageExplorer.clearRegistryCache');
+    await vscode.commands.executeCommand('containerImageExplorer.openRemote', `${at.proxy.host}/multi:${tag}`);
+    const index = (await (await sourceRow(spec)).children()).find((row) => row.digest === multiIndex);
+    assert.ok(index, `the index row of multi:${tag}`);
+    return { spec, index };
+  }
+
   it('mounts with one manifest request, expands a platform with its manifest and config, reopens with one HEAD', async () => {
     const explorer = await api();
     const spec = `docker://${at.proxy.host}/multi:1.0`;
@@ -106,11 +116,7 @@ describe('remote images from a real registry in VS Code', function () {
 
   it('Pull Platform… fetches and reveals one platform image, leaving the other unread', async () => {
     const explorer = await api();
-    const spec = `docker://${at.proxy.host}/multi:pull`;
-    await vscode.commands.executeCommand('containerImageExplorer.clearRegistryCache');
-    await vscode.commands.executeCommand('containerImageExplorer.openRemote', `${at.proxy.host}/multi:pull`);
-    const index = (await (await sourceRow(spec)).children()).find((row) => row.digest === multiIndex);
-    assert.ok(index);
+    const { spec, index } = await openMultiFresh('pull');
     at.proxy.reset();
     const pulled = await vscode.commands.executeCommand<string>('containerImageExplorer.pullPlatform', index.handle, 'linux/arm64/v8');
     assert.equal(pulled, platforms[1].digest);
@@ -153,11 +159,7 @@ describe('remote images from a real registry in VS Code', function () {
 
   it('an image whose manifest the registry will not serve says why, under its row', async () => {
     const explorer = await api();
-    const spec = `docker://${at.proxy.host}/multi:broken`;
-    await vscode.commands.executeCommand('containerImageExplorer.clearRegistryCache');
-    await vscode.commands.executeCommand('containerImageExplorer.openRemote', `${at.proxy.host}/multi:broken`);
-    const index = (await (await sourceRow(spec)).children()).find((row) => row.digest === multiIndex);
-    assert.ok(index);
+    const { spec, index } = await openMultiFresh('broken');
     at.proxy.reset();
     at.proxy.intercept = (request) => (request.url?.includes(platforms[1].digest) ? { respond: { status: 404, headers: { 'Content-Type': 'application/json' }, body: '{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}' } } : undefined);
     const [problem] = await (await index.children())[1].children();
